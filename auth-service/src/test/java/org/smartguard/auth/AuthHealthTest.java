@@ -1,0 +1,31 @@
+package org.smartguard.auth;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+class AuthHealthTest {
+
+    @Test
+    void readyOnlyWithItsRealConnectionsUp() {
+        given().when().get("/q/health/ready")
+                .then().statusCode(200)
+                .body("status", is("UP"))
+                .body("checks.find { it.name == 'Database connections health check' }.status", is("UP"))
+                .body("checks.find { it.name == 'Redis connection health check' }.status", is("UP"))
+                .body("checks.find { it.name == 'audit-outbox' }.status", is("UP"));
+    }
+
+    @Test
+    void liveAndExposesPrometheusMetrics() {
+        given().when().get("/q/health/live").then().statusCode(200).body("status", is("UP"));
+        given().when().get("/q/metrics")
+                .then().statusCode(200)
+                .body(containsString("jvm_memory_used_bytes"));
+    }
+}

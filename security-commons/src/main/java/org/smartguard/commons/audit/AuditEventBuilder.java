@@ -1,0 +1,274 @@
+package org.smartguard.commons.audit;
+
+import static org.smartguard.commons.audit.AuditCodes.BALP_ENTITY_TYPE;
+import static org.smartguard.commons.audit.AuditCodes.DCM_DESTINATION_ROLE;
+import static org.smartguard.commons.audit.AuditCodes.DCM_SOURCE_ROLE;
+import static org.smartguard.commons.audit.AuditCodes.DICOM;
+import static org.smartguard.commons.audit.AuditCodes.ENTITY_TYPE;
+import static org.smartguard.commons.audit.AuditCodes.OBJECT_ROLE;
+import static org.smartguard.commons.audit.AuditCodes.SECURITY_ROLE_TYPE;
+import static org.smartguard.commons.audit.AuditCodes.SECURITY_SOURCE_TYPE;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.AuditEvent.AuditEventAgentComponent;
+import org.hl7.fhir.r4.model.AuditEvent.AuditEventAgentNetworkComponent;
+import org.hl7.fhir.r4.model.AuditEvent.AuditEventAgentNetworkType;
+import org.hl7.fhir.r4.model.AuditEvent.AuditEventEntityComponent;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Reference;
+
+/**
+ * Builds FHIR R4 AuditEvents shaped after IHE BALP (Basic Audit Log Patterns). BALP wants one event per
+ * patient touched, so {@link #build()} returns one event per patient (or one event when no patient is
+ * involved), each with its own id. Every value that may come from a request goes through
+ * {@link AuditText#clean(String)}. The access token itself is never recorded, only its {@code jti}.
+ */
+public final class AuditEventBuilder {
+
+    private final AuditEventType type;
+    private final String observer;
+    private AuditOutcome outcome = AuditOutcome.SUCCESS;
+    private String outcomeDescription;
+    private Instant recorded;
+    private String userIssuer;
+    private String userSubject;
+    private String fhirUser;
+    private String clientId;
+    private String clientAddress;
+    private String server;
+    private String tokenId;
+    private final Set<String> patients = new LinkedHashSet<>();
+    private final List<String> resources = new ArrayList<>();
+    private String query;
+    private String requestId;
+
+    private AuditEventBuilder(AuditEventType type, String observer) {
+        this.type = Objects.requireNonNull(type, "type");
+        this.observer = Objects.requireNonNull(observer, "observer");
+    }
+
+    /** @param observer the emitting service, recorded as {@code source.observer} */
+    public static AuditEventBuilder event(AuditEventType type, String observer) {
+        return new AuditEventBuilder(type, observer);
+    }
+
+    /** @param description a stable refusal code or short reason, e.g. {@code SG-403-SCOPE} */
+    public AuditEventBuilder outcome(AuditOutcome outcome, String description) {
+        this.outcome = Objects.requireNonNull(outcome, "outcome");
+        this.outcomeDescription = description;
+        return this;
+    }
+
+    public AuditEventBuilder recorded(Instant recorded) {
+        this.recorded = recorded;
+        return this;
+    }
+
+    /** The human user, identified as {@code iss|sub}, with their FHIR resource ({@code fhirUser}) if known. */
+    public AuditEventBuilder user(String issuer, String subject, String fhirUser) {
+        this.userIssuer = issuer;
+        this.userSubject = subject;
+        this.fhirUser = fhirUser;
+        return this;
+    }
+
+    /** The client application ({@code client_id}) and the network address it called from. */
+    public AuditEventBuilder client(String clientId, String networkAddress) {
+        this.clientId = clientId;
+        this.clientAddress = networkAddress;
+        return this;
+    }
+
+    /** The server that was called (its FHIR base or issuer URL). */
+    public AuditEventBuilder server(String server) {
+        this.server = server;
+        return this;
+    }
+
+    /** The access token's {@code jti}, recorded as the requestor's policy. Never pass the token itself. */
+    public AuditEventBuilder tokenId(String jti) {
+        this.tokenId = jti;
+        return this;
+    }
+
+    public AuditEventBuilder patient(String patientId) {
+        if (patientId != null && !patientId.isBlank()) {
+            patients.add(patientId);
+        }
+        return this;
+    }
+
+    public AuditEventBuilder patients(Collection<String> patientIds) {
+        patientIds.forEach(this::patient);
+        return this;
+    }
+
+    /** A resource read or written, as a reference such as {@code Observation/123/_history/2}. */
+    public AuditEventBuilder resource(String reference) {
+        if (reference != null && !reference.isBlank()) {
+            resources.add(reference);
+        }
+        return this;
+    }
+
+    /** The search as received (path and query string). */
+    public AuditEventBuilder query(String query) {
+        this.query = query;
+        return this;
+    }
+
+    /** The request id (X-Request-Id), recorded as the BALP transaction entity. */
+    public AuditEventBuilder requestId(String requestId) {
+        this.requestId = requestId;
+        return this;
+    }
+
+    /** One event per patient touched, or a single event when none was. */
+    public List<AuditEvent> build() {
+        if (patients.isEmpty()) {
+            return List.of(buildFor(null));
+        }
+        List<AuditEvent> events = new ArrayList<>(patients.size());
+        for (String patient : patients) {
+            events.add(buildFor(patient));
+        }
+        return events;
+    }
+
+    /** The single event of a request that touched at most one patient. */
+    public AuditEvent buildOne() {
+        if (patients.size() > 1) {
+            throw new IllegalStateException("this event touches " + patients.size() + " patients: use build()");
+        }
+        return build().get(0);
+    }
+
+    private AuditEvent buildFor(String patient) {
+        AuditEvent event = new AuditEvent();
+        event.setId(UUID.randomUUID().toString());
+        event.setType(type.type());
+        event.addSubtype(type.subtype());
+        event.setAction(type.action());
+        event.setRecorded(Date.from(recorded != null ? recorded : Instant.now()));
+        event.setOutcome(outcome.code());
+        if (outcomeDescription != null) {
+            event.setOutcomeDesc(AuditText.clean(outcomeDescription));
+        }
+        boolean hasUser = userSubject != null;
+        if (hasUser) {
+            event.addAgent(userAgent());
+        }
+        if (clientId != null || clientAddress != null) {
+            event.addAgent(clientAgent(!hasUser));
+        }
+        if (server != null) {
+            event.addAgent(serverAgent());
+        }
+        event.getSource()
+                .setObserver(new Reference().setDisplay(observer))
+                .addType(new Coding(SECURITY_SOURCE_TYPE, "4", "Application Server"));
+        if (patient != null) {
+            event.addEntity(patientEntity(patient));
+        }
+        resources.forEach(reference -> event.addEntity(resourceEntity(reference)));
+        if (query != null) {
+            event.addEntity(queryEntity());
+        }
+        if (requestId != null) {
+            event.addEntity(transactionEntity());
+        }
+        return event;
+    }
+
+    private AuditEventAgentComponent userAgent() {
+        Reference who = new Reference()
+                .setIdentifier(new Identifier().setSystem(AuditText.clean(userIssuer)).setValue(AuditText.clean(userSubject)));
+        if (fhirUser != null) {
+            who.setReference(AuditText.clean(fhirUser));
+        }
+        AuditEventAgentComponent agent = new AuditEventAgentComponent()
+                .setType(concept(SECURITY_ROLE_TYPE, "humanuser", "human user"))
+                .setWho(who)
+                .setRequestor(true);
+        addPolicy(agent);
+        return agent;
+    }
+
+    private AuditEventAgentComponent clientAgent(boolean requestor) {
+        AuditEventAgentComponent agent = new AuditEventAgentComponent()
+                .setType(concept(DICOM, DCM_SOURCE_ROLE, "Source Role ID"))
+                .setRequestor(requestor);
+        if (clientId != null) {
+            agent.setWho(new Reference()
+                    .setIdentifier(new Identifier().setValue(AuditText.clean(clientId)))
+                    .setDisplay(AuditText.clean(clientId)));
+        }
+        if (clientAddress != null) {
+            agent.setNetwork(new AuditEventAgentNetworkComponent()
+                    .setAddress(AuditText.clean(clientAddress))
+                    .setType(AuditEventAgentNetworkType._2));
+        }
+        if (requestor) {
+            addPolicy(agent);
+        }
+        return agent;
+    }
+
+    private AuditEventAgentComponent serverAgent() {
+        return new AuditEventAgentComponent()
+                .setType(concept(DICOM, DCM_DESTINATION_ROLE, "Destination Role ID"))
+                .setWho(new Reference().setDisplay(AuditText.clean(server)))
+                .setRequestor(false);
+    }
+
+    private void addPolicy(AuditEventAgentComponent agent) {
+        if (tokenId != null) {
+            agent.addPolicy(AuditText.clean(tokenId));
+        }
+    }
+
+    private static AuditEventEntityComponent patientEntity(String patientId) {
+        return new AuditEventEntityComponent()
+                .setWhat(new Reference("Patient/" + AuditText.clean(patientId)))
+                .setType(new Coding(ENTITY_TYPE, "1", "Person"))
+                .setRole(new Coding(OBJECT_ROLE, "1", "Patient"));
+    }
+
+    private static AuditEventEntityComponent resourceEntity(String reference) {
+        return new AuditEventEntityComponent()
+                .setWhat(new Reference(AuditText.clean(reference)))
+                .setType(new Coding(ENTITY_TYPE, "2", "System Object"))
+                .setRole(new Coding(OBJECT_ROLE, "4", "Domain Resource"));
+    }
+
+    private AuditEventEntityComponent queryEntity() {
+        // base64Binary: the query is kept byte for byte and cannot break out of its field
+        return new AuditEventEntityComponent()
+                .setType(new Coding(ENTITY_TYPE, "2", "System Object"))
+                .setRole(new Coding(OBJECT_ROLE, "24", "Query"))
+                .setQuery(query.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private AuditEventEntityComponent transactionEntity() {
+        return new AuditEventEntityComponent()
+                .setWhat(new Reference().setIdentifier(new Identifier().setValue(AuditText.clean(requestId))))
+                .setType(new Coding(BALP_ENTITY_TYPE, "XrequestId", "X-Request-Id"));
+    }
+
+    private static CodeableConcept concept(String system, String code, String display) {
+        return new CodeableConcept(new Coding(system, code, display));
+    }
+}

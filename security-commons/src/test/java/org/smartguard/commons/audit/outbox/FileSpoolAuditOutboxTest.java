@@ -1,0 +1,121 @@
+package org.smartguard.commons.audit.outbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.smartguard.commons.audit.EncodedAuditEvent;
+
+class FileSpoolAuditOutboxTest {
+
+    private static final long SMALL_SEGMENTS = 2_000;
+
+    @TempDir
+    Path dir;
+
+    private static List<EncodedAuditEvent> events(int from, int count) {
+        return IntStream.range(from, from + count)
+                .mapToObj(i -> new EncodedAuditEvent("id-" + i, "patient-" + (i % 3), "{\"resourceType\":\"AuditEvent\",\"n\":" + i + "}"))
+                .toList();
+    }
+
+    private static List<EncodedAuditEvent> drainAll(FileSpoolAuditOutbox spool) throws Exception {
+        List<EncodedAuditEvent> out = new ArrayList<>();
+        while (spool.drain(7, out::addAll) > 0) {
+            // keep draining in small batches
+        }
+        return out;
+    }
+
+    @Test
+    void drainsInAppendOrderAcrossSegmentsAndDeletesSentSegments() throws Exception {
+        try (FileSpoolAuditOutbox spool = new FileSpoolAuditOutbox(dir, SMALL_SEGMENTS)) {
+            for (int i = 0; i < 100; i += 10) {
+                spool.append(events(i, 10));
+            }
+            assertTrue(segmentCount() > 3, "small segments roll over");
+            assertEquals(100, spool.pendingCount());
+
+            assertEquals(events(0, 100), drainAll(spool));
+            assertEquals(0, spool.pendingCount());
+            assertEquals(1, segmentCount(), "only the segment being written remains");
+        }
+    }
+
+    @Test
+    void failedSendLeavesTheBatchInTheSpool() throws Exception {
+        try (FileSpoolAuditOutbox spool = new FileSpoolAuditOutbox(dir, SMALL_SEGMENTS)) {
+            spool.append(events(0, 5));
+            assertThrows(IllegalStateException.class, () -> spool.drain(10, batch -> {
+                throw new IllegalStateException("broker away");
+            }));
+            assertEquals(5, spool.pendingCount());
+            assertEquals(events(0, 5), drainAll(spool));
+        }
+    }
+
+    @Test
+    void eventsNotYetSentSurviveARestart() throws Exception {
+        try (FileSpoolAuditOutbox spool = new FileSpoolAuditOutbox(dir, SMALL_SEGMENTS)) {
+            spool.append(events(0, 40));
+            spool.drain(15, batch -> { });
+        }
+        try (FileSpoolAuditOutbox reopened = new FileSpoolAuditOutbox(dir, SMALL_SEGMENTS)) {
+            assertEquals(25, reopened.pendingCount());
+            reopened.append(events(40, 5));
+            assertEquals(events(15, 30), drainAll(reopened));
+        }
+    }
+
+    @Test
+    void recordTornByACrashIsCutOffAndTheRestIsKept() throws Exception {
+        try (FileSpoolAuditOutbox spool = new FileSpoolAuditOutbox(dir, 1_000_000)) {
+            spool.append(events(0, 3));
+        }
+        Path segment = onlySegment();
+        try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            // a header that promises 500 bytes, then the crash
+            channel.write(ByteBuffer.allocate(12).putInt(500).putInt(42).putInt(7).flip());
+        }
+        long tornSize = Files.size(segment);
+        try (FileSpoolAuditOutbox recovered = new FileSpoolAuditOutbox(dir, 1_000_000)) {
+            assertEquals(3, recovered.pendingCount());
+            assertEquals(tornSize - 12, Files.size(segment));
+            recovered.append(events(3, 1));
+            assertEquals(events(0, 4), drainAll(recovered));
+        }
+    }
+
+    @Test
+    void aSecondProcessCannotOpenTheSameSpool() {
+        try (FileSpoolAuditOutbox spool = new FileSpoolAuditOutbox(dir, SMALL_SEGMENTS)) {
+            // the JVM reports an overlapping lock as OverlappingFileLockException; another process sees it held
+            assertThrows(RuntimeException.class, () -> new FileSpoolAuditOutbox(dir, SMALL_SEGMENTS));
+        }
+    }
+
+    private long segmentCount() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".spool")).count();
+        }
+    }
+
+    private Path onlySegment() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".spool")).findFirst().orElseThrow();
+        }
+    }
+}
