@@ -1,0 +1,79 @@
+package org.smartguard.gateway.routing;
+
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * Which headers cross the proxy. Hop-by-hop headers (RFC 9110 §7.6.1, and any a {@code Connection} header names)
+ * stop here in both directions. Headers that upstreams trust because only the gateway sets them (forwarding
+ * information, the patient hint) are removed from what the client sent and then set by the gateway.
+ */
+final class ForwardedHeaders {
+
+    static final String REQUEST_ID = "X-Request-Id";
+    private static final Pattern SAFE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
+            "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "proxy-connection");
+    /** Set only by the gateway; a client-sent value would be a forgery. */
+    private static final Set<String> GATEWAY_OWNED = Set.of("x-forwarded-for", "x-forwarded-proto", "x-forwarded-host",
+            "x-forwarded-port", "x-forwarded-prefix", "forwarded", "x-real-ip", "x-fhir-patient", "x-request-id");
+
+    private ForwardedHeaders() {
+    }
+
+    /** The headers to send upstream for {@code request}. */
+    static MultiMap upstreamRequest(HttpServerRequest request, String requestId, Upstream upstream) {
+        MultiMap out = MultiMap.caseInsensitiveMultiMap();
+        Set<String> named = connectionNamed(request.headers());
+        request.headers().forEach(header -> {
+            String name = header.getKey().toLowerCase(Locale.ROOT);
+            if (!HOP_BY_HOP.contains(name) && !GATEWAY_OWNED.contains(name) && !named.contains(name) && !name.equals("host")) {
+                out.add(header.getKey(), header.getValue());
+            }
+        });
+        String client = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+        String proto = request.scheme() == null ? "http" : request.scheme();
+        String host = request.authority() == null ? upstream.host() : request.authority().toString();
+        out.set("Host", upstream.host() + ":" + upstream.port());
+        out.set("X-Forwarded-For", client);
+        out.set("X-Forwarded-Proto", proto);
+        out.set("X-Forwarded-Host", host);
+        out.set("Forwarded", "for=" + quoted(client) + ";proto=" + proto + ";host=" + quoted(host));
+        out.set(REQUEST_ID, requestId);
+        return out;
+    }
+
+    /** Copies an upstream response's end-to-end headers. */
+    static void copyResponse(MultiMap from, MultiMap to) {
+        Set<String> named = connectionNamed(from);
+        from.forEach(header -> {
+            String name = header.getKey().toLowerCase(Locale.ROOT);
+            if (!HOP_BY_HOP.contains(name) && !named.contains(name)) {
+                to.add(header.getKey(), header.getValue());
+            }
+        });
+    }
+
+    /** The client's request id when it is a harmless token, else a new one. */
+    static String requestId(HttpServerRequest request) {
+        String sent = request.getHeader(REQUEST_ID);
+        return sent != null && SAFE_REQUEST_ID.matcher(sent).matches() ? sent : UUID.randomUUID().toString();
+    }
+
+    private static Set<String> connectionNamed(MultiMap headers) {
+        String connection = headers.get("Connection");
+        if (connection == null) {
+            return Set.of();
+        }
+        return Set.of(connection.toLowerCase(Locale.ROOT).replace(" ", "").split(","));
+    }
+
+    private static String quoted(String value) {
+        return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+}
