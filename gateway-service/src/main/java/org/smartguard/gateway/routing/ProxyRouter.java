@@ -2,16 +2,21 @@ package org.smartguard.gateway.routing;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
+import org.smartguard.gateway.auth.AccessPolicy;
+import org.smartguard.gateway.auth.BearerAuthenticator;
+import org.smartguard.gateway.auth.BearerRefusal;
 import org.smartguard.gateway.errors.OperationOutcomes;
 import org.smartguard.gateway.path.PathGuard;
 
 import io.netty.channel.ConnectTimeoutException;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -39,9 +44,13 @@ public class ProxyRouter {
 
     private final List<Upstream> upstreams;
     private final GatewayRoutesConfig.Upstream timeouts;
+    private final AccessPolicy policy;
+    private final BearerAuthenticator authenticator;
     private HttpClient client;
 
-    ProxyRouter(GatewayRoutesConfig config) {
+    ProxyRouter(GatewayRoutesConfig config, AccessPolicy policy, BearerAuthenticator authenticator) {
+        this.policy = policy;
+        this.authenticator = authenticator;
         this.upstreams = config.routes().entrySet().stream()
                 .map(entry -> Upstream.of(entry.getKey(), entry.getValue()))
                 .sorted(Comparator.comparingInt((Upstream upstream) -> upstream.prefix().length()).reversed())
@@ -75,7 +84,35 @@ public class ProxyRouter {
             OperationOutcomes.send(context.response(), 404, "not-found", "SG-GW-NO-ROUTE", "no service answers this path");
             return;
         }
-        forward(request, context.response(), upstream, ForwardedHeaders.requestId(request));
+        String requestId = ForwardedHeaders.requestId(request);
+        if (policy.isPublic(path)) {
+            forward(request, context.response(), upstream, requestId);
+            return;
+        }
+        request.pause();
+        Context vertxContext = Vertx.currentContext();
+        authenticator.authenticate(request)
+                .thenAccept(token -> policy.checkScope(path, token))
+                .whenComplete((allowed, failure) -> vertxContext.runOnContext(ignored -> {
+                    if (failure == null) {
+                        forward(request, context.response(), upstream, requestId);
+                    } else {
+                        refuse(request, context.response(), failure);
+                    }
+                }));
+    }
+
+    private static void refuse(HttpServerRequest request, HttpServerResponse response, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+        request.resume();
+        if (cause instanceof BearerRefusal refusal) {
+            response.putHeader("WWW-Authenticate", refusal.challenge());
+            String issueType = refusal.status() == 403 ? "forbidden" : refusal.status() == 400 ? "invalid" : "login";
+            OperationOutcomes.send(response, refusal.status(), issueType, refusal.code(), refusal.getMessage());
+        } else {
+            LOG.errorf(cause, "authentication failed unexpectedly");
+            OperationOutcomes.send(response, 503, "transient", "SG-GW-AUTH-UNAVAILABLE", "the request could not be authenticated now");
+        }
     }
 
     private void forward(HttpServerRequest request, HttpServerResponse response, Upstream upstream, String requestId) {

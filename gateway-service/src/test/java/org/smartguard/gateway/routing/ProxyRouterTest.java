@@ -23,31 +23,34 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTestResource(UpstreamServers.class)
 class ProxyRouterTest {
 
+    private static final String READER = TestTokens.patientToken("p1", "patient/*.rs");
+    private static final String AUDITOR = TestTokens.token("user/AuditEvent.rs");
+
     @ConfigProperty(name = "quarkus.http.test-port")
     int port;
 
     @Test
     void forwardsEachPrefixToItsServiceWithPathAndQueryUnchanged() {
-        given().urlEncodingEnabled(false).when().get("/fhir/Observation?patient=p1&code=http://loinc.org%7C8867-4")
+        given().urlEncodingEnabled(false).auth().oauth2(READER).when().get("/fhir/Observation?patient=p1&code=http://loinc.org%7C8867-4")
                 .then().statusCode(200)
                 .body("upstream", is("fhir"))
                 .body("method", is("GET"))
                 .body("uri", is("/fhir/Observation?patient=p1&code=http://loinc.org%7C8867-4"));
         given().when().get("/auth/.well-known/openid-configuration").then().statusCode(200).body("upstream", is("auth"));
-        given().when().get("/audit").then().statusCode(200).body("upstream", is("audit"));
+        given().auth().oauth2(AUDITOR).when().get("/audit").then().statusCode(200).body("upstream", is("audit"));
     }
 
     @Test
     void streamsARequestBodyThroughWhole() {
         byte[] body = new byte[5 * 1024 * 1024];
-        given().contentType("application/fhir+json").body(body)
+        given().auth().oauth2(READER).contentType("application/fhir+json").body(body)
                 .when().post("/fhir/Bundle")
                 .then().statusCode(200).body("bodyBytes", is(body.length));
     }
 
     @Test
     void setsForwardingHeadersAndDropsWhatTheClientMustNotSet() {
-        given().header("X-Forwarded-For", "6.6.6.6")
+        given().auth().oauth2(READER).header("X-Forwarded-For", "6.6.6.6")
                 .header("Forwarded", "for=6.6.6.6")
                 .header("X-FHIR-Patient", "someone-else")
                 .header("X-Request-Id", "bad id\twith tab")
@@ -98,7 +101,7 @@ class ProxyRouterTest {
 
     @Test
     void anUpstreamThatIsDownIs502AsOperationOutcome() {
-        given().when().get("/down/anything")
+        given().auth().oauth2(READER).when().get("/down/anything")
                 .then().statusCode(502)
                 .contentType("application/fhir+json")
                 .body("resourceType", is("OperationOutcome"))
@@ -108,7 +111,7 @@ class ProxyRouterTest {
 
     @Test
     void anUpstreamThatDoesNotAnswerIs504AsOperationOutcome() {
-        given().when().get("/fhir/silent")
+        given().auth().oauth2(READER).when().get("/fhir/silent")
                 .then().statusCode(504)
                 .body("issue[0].code", is("timeout"))
                 .body("issue[0].details.text", is("SG-GW-UPSTREAM-TIMEOUT"));

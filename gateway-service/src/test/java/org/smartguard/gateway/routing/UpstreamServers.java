@@ -15,7 +15,7 @@ import io.vertx.core.json.JsonObject;
 /**
  * Real HTTP servers standing in for the auth, fhir and audit services: each answers with what it received
  * (method, URI, headers, body size) and records it, so a test can tell which upstream a request reached. A path
- * ending in {@code /silent} is never answered. The route {@code /down} points at a port nobody listens on.
+ * ending in {@code /silent} is never answered. The auth upstream also publishes the test JWKS. The route {@code /down} points at a port nobody listens on.
  */
 public class UpstreamServers implements QuarkusTestResourceLifecycleManager {
 
@@ -27,8 +27,10 @@ public class UpstreamServers implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         vertx = Vertx.vertx();
+        int auth = echo("auth");
         return Map.of(
-                "smartguard.gateway.routes.auth.upstream", "http://127.0.0.1:" + echo("auth"),
+                "smartguard.gateway.auth.jwks-uri", "http://127.0.0.1:" + auth + "/auth/jwks",
+                "smartguard.gateway.routes.auth.upstream", "http://127.0.0.1:" + auth,
                 "smartguard.gateway.routes.fhir.upstream", "http://127.0.0.1:" + echo("fhir"),
                 "smartguard.gateway.routes.audit.upstream", "http://127.0.0.1:" + echo("audit"),
                 "smartguard.gateway.routes.down.prefix", "/down",
@@ -38,6 +40,10 @@ public class UpstreamServers implements QuarkusTestResourceLifecycleManager {
 
     private int echo(String name) {
         HttpServer server = vertx.createHttpServer().requestHandler(request -> {
+            if (request.path().equals("/auth/jwks")) {
+                request.response().putHeader("Content-Type", "application/json").end(TestTokens.jwks());
+                return;
+            }
             RECEIVED.add(name + " " + request.method() + " " + request.uri());
             if (request.path().endsWith("/silent")) {
                 return;
