@@ -30,7 +30,11 @@ public enum AuditEventType {
     TOKEN_REFRESHED(getAccessToken(), own("token-refreshed", "Token refreshed"), AuditEventAction.C),
     TOKEN_REVOKED(getAccessToken(), own("token-revoked", "Token revoked"), AuditEventAction.D),
     ACCESS_DENIED(securityAlert(), own("access-denied", "Access denied"), AuditEventAction.E),
-    RATE_LIMITED(securityAlert(), own("rate-limited", "Rate limited"), AuditEventAction.E);
+    RATE_LIMITED(securityAlert(), own("rate-limited", "Rate limited"), AuditEventAction.E),
+    /** A client registered, a user created, a signing key made: DICOM's "Security Configuration" alert. */
+    SECURITY_CONFIGURATION_CREATED(securityAlert(), securityConfiguration(), AuditEventAction.C),
+    SECURITY_CONFIGURATION_UPDATED(securityAlert(), securityConfiguration(), AuditEventAction.U),
+    SECURITY_CONFIGURATION_DELETED(securityAlert(), securityConfiguration(), AuditEventAction.D);
 
     private final Coding type;
     private final Coding subtype;
@@ -73,6 +77,10 @@ public enum AuditEventType {
 
     private static Coding securityAlert() {
         return new Coding(DICOM, "110113", "Security Alert");
+    }
+
+    private static Coding securityConfiguration() {
+        return new Coding(DICOM, "110129", "Security Configuration");
     }
 
     private static Coding own(String code, String display) {
