@@ -5,6 +5,7 @@ import java.util.function.Consumer;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.smartguard.commons.audit.AuditEventBuilder;
+import org.smartguard.commons.audit.ClientAddress;
 import org.smartguard.commons.audit.AuditEventType;
 import org.smartguard.commons.audit.AuditOutcome;
 import org.smartguard.commons.audit.AuditPublisher;
@@ -55,13 +56,8 @@ public class AuthAudit {
         if (request == null) {
             return null;
         }
-        String forwarded = request.getHeader("X-Forwarded-For");
-        String remote = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
-        if (forwarded != null && remote != null && isLoopbackOrPrivate(remote)) {
-            String[] hops = forwarded.split(",");
-            return hops[hops.length - 1].trim();
-        }
-        return remote;
+        return ClientAddress.of(request.remoteAddress() == null ? null : request.remoteAddress().hostAddress(),
+                request.getHeader("X-Forwarded-For"));
     }
 
     /** The HTTP request being served, or null: scheduled jobs (key rotation) audit too. */
@@ -70,10 +66,5 @@ public class AuthAudit {
             return null;
         }
         return current.getCurrent().request();
-    }
-
-    private static boolean isLoopbackOrPrivate(String address) {
-        return address.startsWith("127.") || address.equals("0:0:0:0:0:0:0:1") || address.equals("::1")
-                || address.startsWith("10.") || address.startsWith("192.168.");
     }
 }

@@ -99,7 +99,9 @@ public final class AuditEventCodec {
 
     private static IParser parser() {
         // parsers are cheap and not thread-safe; the context behind them is shared
-        // strict: what HAPI would only warn about (an extension without url, an unknown element) is an error
-        return FhirR4.context().newJsonParser().setPrettyPrint(false).setParserErrorHandler(new StrictErrorHandler());
+        // strict: what HAPI would only warn about (an extension without url, an unknown element) is an error;
+        // references keep their version: an audit trail must say which version was read
+        return FhirR4.context().newJsonParser().setPrettyPrint(false).setParserErrorHandler(new StrictErrorHandler())
+                .setStripVersionsFromReferences(false);
     }
 }

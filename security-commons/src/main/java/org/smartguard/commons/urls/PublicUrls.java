@@ -13,7 +13,7 @@ public class PublicUrls {
 
     private final String base;
 
-    PublicUrls(@ConfigProperty(name = "smartguard.public-base-url") String base) {
+    public PublicUrls(@ConfigProperty(name = "smartguard.public-base-url") String base) {
         this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     }
 

@@ -1,0 +1,66 @@
+package org.smartguard.fhir.audit;
+
+import java.util.Collection;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.smartguard.commons.audit.AuditEventBuilder;
+import org.smartguard.commons.audit.AuditEventType;
+import org.smartguard.commons.audit.AuditOutcome;
+import org.smartguard.commons.audit.AuditPublisher;
+import org.smartguard.commons.audit.ClientAddress;
+import org.smartguard.commons.jwt.ValidatedToken;
+import org.smartguard.commons.urls.PublicUrls;
+import org.smartguard.fhir.security.SmartContext;
+
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * The fhir-service's audit events (BALP): who (fhirUser or sub, client_id, the token's jti), what (interaction,
+ * resources, query), which patients (one event each), outcome. Called inside the transaction of a write, so a
+ * create or update and its audit event commit together or not at all.
+ */
+@ApplicationScoped
+public class FhirAudit {
+
+    public static final String OBSERVER = "fhir-service";
+
+    private final AuditPublisher publisher;
+    private final PublicUrls urls;
+    private final SmartContext context;
+    private final CurrentVertxRequest current;
+
+    FhirAudit(AuditPublisher publisher, PublicUrls urls, SmartContext context, CurrentVertxRequest current) {
+        this.publisher = publisher;
+        this.urls = urls;
+        this.context = context;
+        this.current = current;
+    }
+
+    public void record(AuditEventType type, AuditOutcome outcome, String code, List<String> resources, Collection<String> patients, String query) {
+        ValidatedToken token = context.tokenOrNull();
+        HttpServerRequest request = current.getCurrent() == null ? null : current.getCurrent().request();
+        AuditEventBuilder event = AuditEventBuilder.event(type, OBSERVER)
+                .outcome(outcome, code)
+                .server(urls.fhirBase())
+                .patients(patients)
+                .query(query);
+        resources.forEach(event::resource);
+        if (request != null) {
+            event.requestId(request.getHeader("X-Request-Id"));
+        }
+        String address = request == null || request.remoteAddress() == null ? null
+                : ClientAddress.of(request.remoteAddress().hostAddress(), request.getHeader("X-Forwarded-For"));
+        if (token != null) {
+            if (token.fhirUser() != null) {
+                event.user(urls.issuer(), token.subject(), token.fhirUser());
+            }
+            event.client(token.clientId(), address).tokenId(token.jti());
+        } else {
+            event.client(null, address);
+        }
+        publisher.publishAll(event.build());
+    }
+}

@@ -1,0 +1,71 @@
+package org.smartguard.fhir.errors;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.smartguard.commons.fhir.FhirR4;
+import org.smartguard.fhir.security.SmartRefusal;
+
+import ca.uhn.fhir.parser.DataFormatException;
+
+/**
+ * The fhir-service's one error mapper: every failure becomes an OperationOutcome with the right status; nothing
+ * unexpected is described to the client (it is logged here instead).
+ */
+public class OperationOutcomeMapper {
+
+    public static final String FHIR_JSON = "application/fhir+json";
+    private static final Logger LOG = Logger.getLogger(OperationOutcomeMapper.class);
+
+    @ServerExceptionMapper
+    public Response refusal(FhirException e) {
+        return outcome(e.status(), e.issueType(), e.code(), e.getMessage()).build();
+    }
+
+    @ServerExceptionMapper
+    public Response smartRefusal(SmartRefusal e) {
+        return outcome(e.status(), e.status() == 403 ? "forbidden" : "login", e.code(), e.getMessage())
+                .header("WWW-Authenticate", e.challenge())
+                .build();
+    }
+
+    @ServerExceptionMapper
+    public Response unparseable(DataFormatException e) {
+        return outcome(400, "structure", "SG-FHIR-PARSE", "the resource could not be parsed: " + e.getMessage()).build();
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(RuntimeException e) {
+        if (e instanceof WebApplicationException web && web.getResponse().getStatus() < 500) {
+            int status = web.getResponse().getStatus();
+            return outcome(status, status == 405 ? "not-supported" : status == 404 ? "not-found" : "invalid",
+                    "SG-FHIR-" + status, "the request cannot be served as sent").build();
+        }
+        LOG.error("unexpected failure", e);
+        return outcome(500, "exception", "SG-FHIR-500", "the server could not complete the request").build();
+    }
+
+    /** An informational OperationOutcome (for {@code Prefer: return=OperationOutcome}). */
+    public static String information(String diagnostics) {
+        OperationOutcome outcome = new OperationOutcome();
+        outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
+                .setCode(OperationOutcome.IssueType.INFORMATIONAL).setDiagnostics(diagnostics);
+        return FhirR4.context().newJsonParser().encodeResourceToString(outcome);
+    }
+
+    public static Response.ResponseBuilder outcome(int status, String issueType, String code, String diagnostics) {
+        OperationOutcome outcome = new OperationOutcome();
+        outcome.addIssue()
+                .setSeverity(OperationOutcome.IssueSeverity.ERROR)
+                .setCode(OperationOutcome.IssueType.fromCode(issueType))
+                .setDetails(new CodeableConcept().setText(code))
+                .setDiagnostics(diagnostics);
+        return Response.status(status)
+                .type(FHIR_JSON)
+                .entity(FhirR4.context().newJsonParser().encodeResourceToString(outcome));
+    }
+}

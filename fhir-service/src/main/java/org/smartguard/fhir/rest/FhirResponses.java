@@ -1,0 +1,42 @@
+package org.smartguard.fhir.rest;
+
+import java.time.Instant;
+import java.util.Date;
+
+import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.Response;
+
+import org.smartguard.fhir.errors.FhirException;
+import org.smartguard.fhir.errors.OperationOutcomeMapper;
+
+/** How resources go out: FHIR JSON with a weak ETag of the version and Last-Modified. */
+final class FhirResponses {
+
+    private FhirResponses() {
+    }
+
+    static Response.ResponseBuilder resource(int status, String json, long version, Instant lastUpdated) {
+        return Response.status(status)
+                .type(OperationOutcomeMapper.FHIR_JSON)
+                .tag(new EntityTag(Long.toString(version), true))
+                .lastModified(Date.from(lastUpdated))
+                .entity(json);
+    }
+
+    /** The version an {@code If-Match: W/"3"} names, or null without the header. */
+    static Long ifMatchVersion(String ifMatch) {
+        if (ifMatch == null || ifMatch.isBlank()) {
+            return null;
+        }
+        String value = ifMatch.trim();
+        if (value.startsWith("W/")) {
+            value = value.substring(2);
+        }
+        value = value.replace("\"", "");
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw FhirException.badRequest("SG-FHIR-IF-MATCH", "If-Match must name a version, like W/\"3\"");
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package org.smartguard.fhir.rest;
+
+import java.net.URI;
+import java.util.List;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Response;
+
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Bundle.BundleType;
+import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
+import org.smartguard.commons.fhir.FhirR4;
+import org.smartguard.commons.urls.PublicUrls;
+import org.smartguard.fhir.errors.FhirException;
+import org.smartguard.fhir.errors.OperationOutcomeMapper;
+import org.smartguard.fhir.search.SearchParameters;
+import org.smartguard.fhir.storage.FhirJson;
+import org.smartguard.fhir.storage.ResourceService;
+import org.smartguard.fhir.storage.ResourceVersion;
+import org.smartguard.fhir.storage.StoredResource;
+
+/**
+ * The instance and type interactions of FHIR's REST API (read, vread, history, create, update, delete): thin,
+ * HTTP in and out; {@link ResourceService} authorizes, stores and audits.
+ */
+@Path("/{type:[A-Z][A-Za-z]+}")
+@Produces({OperationOutcomeMapper.FHIR_JSON, "application/json"})
+public class InstanceEndpoints {
+
+    private final ResourceService resources;
+    private final SearchParameters parameters;
+    private final PublicUrls urls;
+
+    InstanceEndpoints(ResourceService resources, SearchParameters parameters, PublicUrls urls) {
+        this.resources = resources;
+        this.parameters = parameters;
+        this.urls = urls;
+    }
+
+    @GET
+    @Path("/{id}")
+    public Response read(@PathParam("type") String type, @PathParam("id") String id) {
+        StoredResource stored = resources.read(knownType(type), id);
+        return FhirResponses.resource(200, stored.json, stored.version, stored.lastUpdated).build();
+    }
+
+    @GET
+    @Path("/{id}/_history/{version}")
+    public Response vread(@PathParam("type") String type, @PathParam("id") String id, @PathParam("version") String version) {
+        ResourceVersion found = resources.vread(knownType(type), id, versionNumber(version));
+        return FhirResponses.resource(200, found.json, found.version, found.lastUpdated).build();
+    }
+
+    @GET
+    @Path("/{id}/_history")
+    public Response history(@PathParam("type") String type, @PathParam("id") String id) {
+        List<ResourceVersion> versions = resources.history(knownType(type), id);
+        Bundle bundle = new Bundle().setType(BundleType.HISTORY).setTotal(versions.size());
+        for (ResourceVersion version : versions) {
+            Bundle.BundleEntryComponent entry = bundle.addEntry();
+            String url = type + "/" + id + "/_history/" + version.version;
+            entry.getRequest().setMethod(HTTPVerb.fromCode(version.method)).setUrl(version.method.equals("POST") ? type : type + "/" + id);
+            entry.getResponse().setStatus(version.deleted ? "204" : version.version == 1 ? "201" : "200").setEtag("W/\"" + version.version + "\"");
+            entry.setFullUrl(urls.fhirBase() + "/" + type + "/" + id);
+            if (!version.deleted) {
+                entry.setResource((org.hl7.fhir.r4.model.Resource) FhirR4.context().newJsonParser().parseResource(version.json));
+            }
+            entry.getResponse().setLocation(url);
+        }
+        return Response.ok(FhirR4.context().newJsonParser().encodeResourceToString(bundle), OperationOutcomeMapper.FHIR_JSON).build();
+    }
+
+    @POST
+    @Consumes({OperationOutcomeMapper.FHIR_JSON, "application/json"})
+    public Response create(@PathParam("type") String type, String body, @HeaderParam("Prefer") String prefer) {
+        IBaseResource resource = FhirJson.parse(body, knownType(type));
+        return written(resources.create(type, resource), prefer);
+    }
+
+    @PUT
+    @Path("/{id}")
+    @Consumes({OperationOutcomeMapper.FHIR_JSON, "application/json"})
+    public Response update(@PathParam("type") String type, @PathParam("id") String id, String body,
+            @HeaderParam("If-Match") String ifMatch, @HeaderParam("Prefer") String prefer) {
+        IBaseResource resource = FhirJson.parse(body, knownType(type));
+        return written(resources.update(type, id, resource, FhirResponses.ifMatchVersion(ifMatch)), prefer);
+    }
+
+    @DELETE
+    @Path("/{id}")
+    public Response delete(@PathParam("type") String type, @PathParam("id") String id) {
+        resources.delete(knownType(type), id);
+        return Response.noContent().build();
+    }
+
+    private Response written(ResourceService.Written written, String prefer) {
+        StoredResource stored = written.resource();
+        URI location = URI.create(urls.fhirBase() + "/" + stored.resourceType + "/" + stored.resourceId + "/_history/" + stored.version);
+        Response.ResponseBuilder response = FhirResponses.resource(written.created() ? 201 : 200, stored.json, stored.version, stored.lastUpdated)
+                .location(location);
+        String preference = prefer == null ? "" : prefer.replace(" ", "");
+        if (preference.contains("return=minimal")) {
+            response.entity(null);
+        } else if (preference.contains("return=OperationOutcome")) {
+            response.entity(OperationOutcomeMapper.information((written.created() ? "created " : "updated ") + stored.resourceType + "/" + stored.resourceId));
+        }
+        return response.build();
+    }
+
+    private String knownType(String type) {
+        if (!parameters.isResourceType(type)) {
+            throw new FhirException(404, "not-supported", "SG-FHIR-UNKNOWN-TYPE", type + " is not a FHIR R4 resource type");
+        }
+        return type;
+    }
+
+    private static long versionNumber(String version) {
+        try {
+            return Long.parseLong(version);
+        } catch (NumberFormatException e) {
+            throw FhirException.badRequest("SG-FHIR-VERSION", "a version id is a number");
+        }
+    }
+}

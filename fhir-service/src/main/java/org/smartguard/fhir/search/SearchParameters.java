@@ -1,0 +1,63 @@
+package org.smartguard.fhir.search;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.smartguard.commons.fhir.FhirR4;
+
+import ca.uhn.fhir.context.RuntimeResourceDefinition;
+import ca.uhn.fhir.context.RuntimeSearchParam;
+import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
+
+/**
+ * The standard search parameters of every R4 resource type, straight from HAPI's runtime definitions, so every
+ * parameter of every type works without per-type code. Composite and special parameters are not indexed.
+ */
+@ApplicationScoped
+public class SearchParameters {
+
+    static final Set<RestSearchParameterTypeEnum> INDEXED = Set.of(RestSearchParameterTypeEnum.STRING,
+            RestSearchParameterTypeEnum.TOKEN, RestSearchParameterTypeEnum.DATE, RestSearchParameterTypeEnum.REFERENCE,
+            RestSearchParameterTypeEnum.QUANTITY, RestSearchParameterTypeEnum.NUMBER, RestSearchParameterTypeEnum.URI);
+
+    private final Map<String, List<RuntimeSearchParam>> byType = new HashMap<>();
+
+    SearchParameters() {
+        for (String type : FhirR4.context().getResourceTypes()) {
+            RuntimeResourceDefinition definition = FhirR4.context().getResourceDefinition(type);
+            byType.put(type, definition.getSearchParams().stream()
+                    .filter(param -> INDEXED.contains(param.getParamType()))
+                    .filter(param -> param.getPath() != null && !param.getPath().isBlank())
+                    .toList());
+        }
+    }
+
+    /** The indexed parameters of a type (empty for an unknown type). */
+    public List<RuntimeSearchParam> of(String resourceType) {
+        return byType.getOrDefault(resourceType, List.of());
+    }
+
+    public Optional<RuntimeSearchParam> find(String resourceType, String name) {
+        return of(resourceType).stream().filter(param -> param.getName().equals(name)).findFirst();
+    }
+
+    public boolean isResourceType(String type) {
+        return byType.containsKey(type);
+    }
+
+    /** Whether resources of this type can belong to a patient's compartment (Patient itself included). */
+    public boolean isPatientCompartmentType(String resourceType) {
+        return "Patient".equals(resourceType) || of(resourceType).stream().anyMatch(SearchParameters::linksPatientCompartment);
+    }
+
+    /** Whether a parameter puts the resource in the referenced patient's compartment. */
+    public static boolean linksPatientCompartment(RuntimeSearchParam param) {
+        Set<String> compartments = param.getProvidesMembershipInCompartments();
+        return compartments != null && compartments.contains("Patient");
+    }
+}

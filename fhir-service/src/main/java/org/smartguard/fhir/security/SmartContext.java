@@ -1,0 +1,42 @@
+package org.smartguard.fhir.security;
+
+import jakarta.enterprise.context.RequestScoped;
+
+import org.smartguard.commons.jwt.ValidatedToken;
+import org.smartguard.commons.scope.SmartScopes;
+
+/** The checked token of the current request and the scopes it grants (unknown scopes grant nothing). */
+@RequestScoped
+public class SmartContext {
+
+    private ValidatedToken token;
+    private SmartScopes scopes = SmartScopes.none();
+    private String patientHint;
+
+    void set(ValidatedToken token, String patientHint) {
+        this.token = token;
+        this.scopes = SmartScopes.parseLenient(token.scope()).understood();
+        this.patientHint = patientHint;
+    }
+
+    public ValidatedToken token() {
+        if (token == null) {
+            throw SmartRefusal.missingToken();
+        }
+        return token;
+    }
+
+    /** The token, or null before authentication (refusals are audited too). */
+    public ValidatedToken tokenOrNull() {
+        return token;
+    }
+
+    public SmartScopes scopes() {
+        return scopes;
+    }
+
+    /** The gateway's {@code X-FHIR-Patient} hint: it may narrow what the token allows, never widen it. */
+    public String patientHint() {
+        return patientHint;
+    }
+}

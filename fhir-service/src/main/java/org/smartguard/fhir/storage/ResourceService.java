@@ -1,0 +1,212 @@
+package org.smartguard.fhir.storage;
+
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.smartguard.commons.audit.AuditEventType;
+import org.smartguard.commons.audit.AuditOutcome;
+import org.smartguard.commons.scope.Permission;
+import org.smartguard.fhir.audit.FhirAudit;
+import org.smartguard.fhir.errors.FhirException;
+import org.smartguard.fhir.search.IndexRows;
+import org.smartguard.fhir.search.ResourceIndexer;
+import org.smartguard.fhir.security.AccessDecision;
+import org.smartguard.fhir.security.SmartAuthorization;
+import org.smartguard.fhir.security.SmartRefusal;
+
+/**
+ * The instance interactions (read, vread, history, create, update, delete), each authorized before any data is
+ * read and audited in the same transaction. A resource outside what the token may see answers 404, exactly as
+ * if it did not exist, so its existence does not leak.
+ */
+@ApplicationScoped
+public class ResourceService {
+
+    /** FHIR logical ids. */
+    public static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+    private static final int MAX_HISTORY = 100;
+
+    private final SmartAuthorization authorization;
+    private final ResourceVisibility visibility;
+    private final ResourceIndexer indexer;
+    private final IndexWriter indexWriter;
+    private final FhirAudit audit;
+    private final EntityManager entityManager;
+
+    ResourceService(SmartAuthorization authorization, ResourceVisibility visibility, ResourceIndexer indexer,
+            IndexWriter indexWriter, FhirAudit audit, EntityManager entityManager) {
+        this.authorization = authorization;
+        this.visibility = visibility;
+        this.indexer = indexer;
+        this.indexWriter = indexWriter;
+        this.audit = audit;
+        this.entityManager = entityManager;
+    }
+
+    /** What a write produced: the stored row and whether it was created. */
+    public record Written(StoredResource resource, boolean created) {
+    }
+
+    @Transactional
+    public StoredResource read(String type, String id) {
+        AccessDecision access = authorization.require(type, Permission.READ);
+        StoredResource stored = visibleCurrent(type, id, access);
+        if (stored.deleted) {
+            throw FhirException.gone(type, id);
+        }
+        audit.record(AuditEventType.REST_READ, AuditOutcome.SUCCESS, "read", List.of(versionReference(stored, stored.version)),
+                compartmentPatients(stored.pk), null);
+        return stored;
+    }
+
+    @Transactional
+    public ResourceVersion vread(String type, String id, long version) {
+        AccessDecision access = authorization.require(type, Permission.READ);
+        StoredResource stored = visibleCurrent(type, id, access);
+        ResourceVersion found = ResourceVersion.find(stored.pk, version)
+                .orElseThrow(() -> new FhirException(404, "not-found", "SG-FHIR-404-VERSION", type + "/" + id + " has no version " + version));
+        if (found.deleted) {
+            throw FhirException.gone(type, id);
+        }
+        audit.record(AuditEventType.REST_VREAD, AuditOutcome.SUCCESS, "vread", List.of(versionReference(stored, version)),
+                compartmentPatients(stored.pk), null);
+        return found;
+    }
+
+    @Transactional
+    public List<ResourceVersion> history(String type, String id) {
+        AccessDecision access = authorization.require(type, Permission.READ);
+        StoredResource stored = visibleCurrent(type, id, access);
+        List<ResourceVersion> versions = ResourceVersion.history(stored.pk, MAX_HISTORY);
+        audit.record(AuditEventType.REST_HISTORY, AuditOutcome.SUCCESS, "history", List.of(type + "/" + id),
+                compartmentPatients(stored.pk), null);
+        return versions;
+    }
+
+    @Transactional
+    public Written create(String type, IBaseResource resource) {
+        AccessDecision access = authorization.require(type, Permission.CREATE);
+        StoredResource stored = new StoredResource();
+        stored.resourceType = type;
+        stored.resourceId = UUID.randomUUID().toString();
+        return new Written(write(stored, resource, access, "POST", AuditEventType.REST_CREATE), true);
+    }
+
+    /**
+     * @param expectedVersion the version an {@code If-Match} names, or null
+     */
+    @Transactional
+    public Written update(String type, String id, IBaseResource resource, Long expectedVersion) {
+        requireValidId(id);
+        if (!resource.getIdElement().hasIdPart() || !id.equals(resource.getIdElement().getIdPart())) {
+            throw FhirException.badRequest("SG-FHIR-ID-MISMATCH", "the resource's id must equal the id in the URL (" + id + ")");
+        }
+        AccessDecision access = authorization.require(type, Permission.UPDATE);
+        StoredResource stored = StoredResource.findCurrentForUpdate(type, id).orElse(null);
+        if (stored == null) {
+            AccessDecision createAccess = authorization.require(type, Permission.CREATE);
+            if (expectedVersion != null) {
+                throw new FhirException(412, "conflict", "SG-FHIR-412", type + "/" + id + " does not exist, so it cannot be at version " + expectedVersion);
+            }
+            stored = new StoredResource();
+            stored.resourceType = type;
+            stored.resourceId = id;
+            return new Written(write(stored, resource, createAccess, "PUT", AuditEventType.REST_CREATE), true);
+        }
+        if (!visibility.visible(stored.pk, access)) {
+            throw FhirException.notFound(type, id);
+        }
+        if (expectedVersion != null && expectedVersion != stored.version) {
+            throw new FhirException(412, "conflict", "SG-FHIR-412", type + "/" + id + " is at version " + stored.version + ", not " + expectedVersion);
+        }
+        boolean resurrected = stored.deleted;
+        return new Written(write(stored, resource, access, "PUT", AuditEventType.REST_UPDATE), resurrected);
+    }
+
+    /** @return false when there was nothing left to delete (already deleted) */
+    @Transactional
+    public boolean delete(String type, String id) {
+        requireValidId(id);
+        AccessDecision access = authorization.require(type, Permission.DELETE);
+        StoredResource stored = StoredResource.findCurrentForUpdate(type, id)
+                .filter(found -> visibility.visible(found.pk, access))
+                .orElseThrow(() -> FhirException.notFound(type, id));
+        if (stored.deleted) {
+            return false;
+        }
+        stored.version++;
+        stored.lastUpdated = Instant.now();
+        stored.deleted = true;
+        stored.json = null;
+        history(stored, "DELETE");
+        indexWriter.replace(stored, null);
+        audit.record(AuditEventType.REST_DELETE, AuditOutcome.SUCCESS, "delete", List.of(versionReference(stored, stored.version)),
+                compartmentPatients(stored.pk), null);
+        return true;
+    }
+
+    private StoredResource write(StoredResource stored, IBaseResource resource, AccessDecision access, String method, AuditEventType type) {
+        boolean isNew = stored.pk == null;
+        stored.version = isNew ? 1 : stored.version + 1;
+        stored.lastUpdated = Instant.now();
+        stored.deleted = false;
+        resource.setId(stored.resourceType + "/" + stored.resourceId);
+        resource.getMeta().setVersionId(Long.toString(stored.version));
+        resource.getMeta().setLastUpdated(Date.from(stored.lastUpdated));
+        IndexRows rows = indexer.index(resource);
+        if (!visibility.allows(rows, access)) {
+            throw SmartRefusal.insufficientScope("a scope reaching every patient this " + stored.resourceType + " belongs to");
+        }
+        stored.json = FhirJson.encode(resource);
+        if (isNew) {
+            stored.persist();
+        }
+        history(stored, method);
+        indexWriter.replace(stored, rows);
+        audit.record(type, AuditOutcome.SUCCESS, method.equals("POST") ? "create" : "update",
+                List.of(versionReference(stored, stored.version)), rows.compartmentPatients, null);
+        return stored;
+    }
+
+    private static void history(StoredResource stored, String method) {
+        ResourceVersion version = new ResourceVersion();
+        version.resPk = stored.pk;
+        version.version = stored.version;
+        version.lastUpdated = stored.lastUpdated;
+        version.deleted = stored.deleted;
+        version.method = method;
+        version.json = stored.json;
+        version.persist();
+    }
+
+    private StoredResource visibleCurrent(String type, String id, AccessDecision access) {
+        requireValidId(id);
+        return StoredResource.findCurrent(type, id)
+                .filter(found -> visibility.visible(found.pk, access))
+                .orElseThrow(() -> FhirException.notFound(type, id));
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> compartmentPatients(long pk) {
+        return entityManager.createNativeQuery("SELECT patient_id FROM resource_compartment WHERE res_pk = ?1")
+                .setParameter(1, pk).getResultList();
+    }
+
+    private static String versionReference(StoredResource stored, long version) {
+        return stored.resourceType + "/" + stored.resourceId + "/_history/" + version;
+    }
+
+    private static void requireValidId(String id) {
+        if (!ID.matcher(id).matches()) {
+            throw FhirException.badRequest("SG-FHIR-ID", "a resource id is 1 to 64 letters, digits, '-' or '.'");
+        }
+    }
+}

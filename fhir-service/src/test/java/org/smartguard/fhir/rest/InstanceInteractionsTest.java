@@ -1,0 +1,142 @@
+package org.smartguard.fhir.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
+
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.smartguard.commons.testing.TestAuthority;
+import org.smartguard.fhir.TestAuthorityResource;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+
+@QuarkusTest
+@QuarkusTestResource(TestAuthorityResource.class)
+class InstanceInteractionsTest {
+
+    private static final String FHIR_JSON = "application/fhir+json";
+    private static final String SYSTEM = TestAuthority.systemToken("system/*.cruds");
+
+    private static String patientJson(String id, String family) {
+        return "{\"resourceType\":\"Patient\"" + (id == null ? "" : ",\"id\":\"" + id + "\"")
+                + ",\"name\":[{\"family\":\"" + family + "\",\"given\":[\"Ana\"]}],\"birthDate\":\"1980-02-03\"}";
+    }
+
+    private static String observationJson(String patientId, String category) {
+        return "{\"resourceType\":\"Observation\",\"status\":\"final\",\"category\":[{\"coding\":[{\"system\":"
+                + "\"http://terminology.hl7.org/CodeSystem/observation-category\",\"code\":\"" + category + "\"}]}],"
+                + "\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"8867-4\"}]},"
+                + "\"subject\":{\"reference\":\"Patient/" + patientId + "\"},\"valueQuantity\":{\"value\":72,\"unit\":\"/min\"}}";
+    }
+
+    static String createdId(Response response) {
+        String location = response.header("Location");
+        String path = location.substring(location.indexOf("/fhir/") + 6);
+        return path.split("/")[1];
+    }
+
+    static String create(String token, String type, String json) {
+        return createdId(given().auth().oauth2(token).contentType(FHIR_JSON).body(json)
+                .when().post("/fhir/" + type).then().statusCode(201).extract().response());
+    }
+
+    @Test
+    void createThenReadGivesTheResourceWithVersionETagAndLocation() {
+        Response created = given().auth().oauth2(SYSTEM).contentType(FHIR_JSON).body(patientJson(null, "Lopez"))
+                .when().post("/fhir/Patient")
+                .then().statusCode(201)
+                .header("Location", startsWith("http://localhost:8080/fhir/Patient/"))
+                .header("Location", endsWith("/_history/1"))
+                .header("ETag", "W/\"1\"")
+                .body("meta.versionId", is("1"))
+                .extract().response();
+        String id = createdId(created);
+
+        given().auth().oauth2(SYSTEM).when().get("/fhir/Patient/" + id)
+                .then().statusCode(200)
+                .contentType(containsString(FHIR_JSON))
+                .header("ETag", "W/\"1\"")
+                .header("Last-Modified", not(equalTo(null)))
+                .body("id", is(id))
+                .body("name[0].family", is("Lopez"));
+    }
+
+    @Test
+    void updateMakesAVersionAndVreadReadsEitherOne() {
+        String id = create(SYSTEM, "Patient", patientJson(null, "First"));
+        given().auth().oauth2(SYSTEM).contentType(FHIR_JSON).body(patientJson(id, "Second")).header("If-Match", "W/\"1\"")
+                .when().put("/fhir/Patient/" + id)
+                .then().statusCode(200).header("ETag", "W/\"2\"");
+
+        given().auth().oauth2(SYSTEM).when().get("/fhir/Patient/" + id + "/_history/1").then().statusCode(200).body("name[0].family", is("First"));
+        given().auth().oauth2(SYSTEM).when().get("/fhir/Patient/" + id + "/_history/2").then().statusCode(200).body("name[0].family", is("Second"));
+        given().auth().oauth2(SYSTEM).when().get("/fhir/Patient/" + id + "/_history")
+                .then().statusCode(200).body("type", is("history")).body("total", is(2));
+    }
+
+    @Test
+    void staleIfMatchIs412AndChangesNothing() {
+        String id = create(SYSTEM, "Patient", patientJson(null, "Kept"));
+        given().auth().oauth2(SYSTEM).contentType(FHIR_JSON).body(patientJson(id, "Lost")).header("If-Match", "W/\"7\"")
+                .when().put("/fhir/Patient/" + id)
+                .then().statusCode(412).body("resourceType", is("OperationOutcome"));
+        given().auth().oauth2(SYSTEM).when().get("/fhir/Patient/" + id).then().body("name[0].family", is("Kept")).header("ETag", "W/\"1\"");
+    }
+
+    @Test
+    void updateCreatesWhenTheIdIsNew() {
+        String id = "client-chosen-" + UUID.randomUUID();
+        given().auth().oauth2(SYSTEM).contentType(FHIR_JSON).body(patientJson(id, "New"))
+                .when().put("/fhir/Patient/" + id)
+                .then().statusCode(201);
+    }
+
+    @Test
+    void deletedResourceIsGoneButItsHistoryRemains() {
+        String id = create(SYSTEM, "Patient", patientJson(null, "Gone"));
+        given().auth().oauth2(SYSTEM).when().delete("/fhir/Patient/" + id).then().statusCode(204);
+        given().auth().oauth2(SYSTEM).when().get("/fhir/Patient/" + id).then().statusCode(410).body("issue[0].code", is("deleted"));
+        given().auth().oauth2(SYSTEM).when().get("/fhir/Patient/" + id + "/_history/1").then().statusCode(200);
+        given().auth().oauth2(SYSTEM).when().delete("/fhir/Patient/" + id).then().statusCode(204);
+    }
+
+    @Test
+    void badInputGetsAClearOperationOutcomeAndStoresNothing() {
+        given().auth().oauth2(SYSTEM).contentType(FHIR_JSON).body("{\"resourceType\":\"Patient\",\"nonsense\":1}")
+                .when().post("/fhir/Patient")
+                .then().statusCode(400).body("issue[0].details.text", is("SG-FHIR-PARSE")).body("issue[0].diagnostics", containsString("nonsense"));
+        given().auth().oauth2(SYSTEM).contentType(FHIR_JSON).body("{\"resourceType\":\"Patient\",\"birthDate\":\"not a date\"}")
+                .when().post("/fhir/Patient").then().statusCode(400);
+        given().auth().oauth2(SYSTEM).contentType(FHIR_JSON).body("{not json")
+                .when().post("/fhir/Patient").then().statusCode(400);
+        given().auth().oauth2(SYSTEM).contentType(FHIR_JSON).body(patientJson(null, "X"))
+                .when().post("/fhir/Observation").then().statusCode(400).body("issue[0].details.text", is("SG-FHIR-TYPE-MISMATCH"));
+        given().auth().oauth2(SYSTEM).contentType(FHIR_JSON).body(patientJson("other-id", "X"))
+                .when().put("/fhir/Patient/this-id").then().statusCode(400).body("issue[0].details.text", is("SG-FHIR-ID-MISMATCH"));
+        given().auth().oauth2(SYSTEM).when().get("/fhir/Nonsense/1").then().statusCode(404).body("issue[0].details.text", is("SG-FHIR-UNKNOWN-TYPE"));
+        given().auth().oauth2(SYSTEM).when().get("/fhir/Patient/bad$id").then().statusCode(400);
+    }
+
+    @Test
+    void preferReturnMinimalSendsNoBody() {
+        given().auth().oauth2(SYSTEM).contentType(FHIR_JSON).header("Prefer", "return=minimal").body(patientJson(null, "Min"))
+                .when().post("/fhir/Patient")
+                .then().statusCode(201).header("Location", not(equalTo(null))).body(is(""));
+    }
+
+    @Test
+    void observationJoinsItsPatientsCompartment() {
+        String patient = create(SYSTEM, "Patient", patientJson(null, "Owner"));
+        String observation = create(SYSTEM, "Observation", observationJson(patient, "vital-signs"));
+        given().auth().oauth2(TestAuthority.patientToken(patient, "patient/Observation.rs")).when().get("/fhir/Observation/" + observation)
+                .then().statusCode(200);
+    }
+}
