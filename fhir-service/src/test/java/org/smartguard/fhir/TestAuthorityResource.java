@@ -11,7 +11,8 @@ public class TestAuthorityResource implements QuarkusTestResourceLifecycleManage
 
     @Override
     public Map<String, String> start() {
-        return Map.of("smartguard.fhir.auth.jwks-uri", TestAuthority.jwksUri());
+        return Map.of("smartguard.fhir.auth.jwks-uri", TestAuthority.jwksUri(),
+                "smartguard.fhir.auth.smart-configuration-uri", TestAuthority.smartConfigurationUri());
     }
 
     @Override

@@ -13,6 +13,9 @@ public interface FhirAuthConfig {
     /** The auth-service's JWKS, reached directly (env SMARTGUARD_FHIR_AUTH_JWKS_URI). */
     URI jwksUri();
 
+    /** Where /fhir/.well-known/smart-configuration comes from (env SMARTGUARD_FHIR_AUTH_SMART_CONFIGURATION_URI). */
+    URI smartConfigurationUri();
+
     @WithDefault("30s")
     Duration jwksRefreshFloor();
 

@@ -51,9 +51,26 @@ public final class TestAuthority {
                     out.write(body);
                 }
             });
+            server.createContext("/auth/.well-known/smart-configuration", exchange -> {
+                byte[] body = SMART_CONFIGURATION.getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, body.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            });
             server.start();
         }
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/auth/jwks";
+    }
+
+    /** The SMART configuration this stand-in publishes (a minimal one). */
+    public static final String SMART_CONFIGURATION = "{\"issuer\":\"" + ISSUER + "\",\"authorization_endpoint\":\"" + ISSUER
+            + "/authorize\",\"token_endpoint\":\"" + ISSUER + "/token\",\"capabilities\":[\"launch-standalone\"],"
+            + "\"code_challenge_methods_supported\":[\"S256\"],\"grant_types_supported\":[\"authorization_code\"]}";
+
+    public static String smartConfigurationUri() {
+        return jwksUri().replace("/auth/jwks", "/auth/.well-known/smart-configuration");
     }
 
     /** A patient app's token: {@code patient} and {@code fhirUser=Patient/<id>}. */

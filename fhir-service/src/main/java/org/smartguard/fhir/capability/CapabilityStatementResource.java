@@ -1,0 +1,81 @@
+package org.smartguard.fhir.capability;
+
+import java.util.Date;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Response;
+
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementKind;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.RestfulCapabilityMode;
+import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Enumerations.FHIRVersion;
+import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.UriType;
+import org.smartguard.commons.fhir.FhirR4;
+import org.smartguard.commons.urls.PublicUrls;
+import org.smartguard.fhir.errors.OperationOutcomeMapper;
+
+/**
+ * {@code GET /fhir/metadata}: what this server really implements, built from the same definitions the REST layer
+ * uses (every R4 type, the instance interactions that exist), with the SMART security service and the legacy
+ * {@code oauth-uris} extension that older SMART clients still read. Public: clients read it before they have a token.
+ */
+@Path("/metadata")
+public class CapabilityStatementResource {
+
+    static final String OAUTH_URIS = "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris";
+    private static final TypeRestfulInteraction[] INTERACTIONS = {TypeRestfulInteraction.READ, TypeRestfulInteraction.VREAD,
+            TypeRestfulInteraction.HISTORYINSTANCE, TypeRestfulInteraction.CREATE, TypeRestfulInteraction.UPDATE,
+            TypeRestfulInteraction.DELETE};
+
+    private final String json;
+
+    CapabilityStatementResource(PublicUrls urls) {
+        this.json = FhirR4.context().newJsonParser().encodeResourceToString(build(urls));
+    }
+
+    /** FHIR JSON whatever the Accept header says: discovery must not fail on a browser's Accept. */
+    @GET
+    public Response metadata() {
+        return Response.ok(json, OperationOutcomeMapper.FHIR_JSON).build();
+    }
+
+    private static CapabilityStatement build(PublicUrls urls) {
+        CapabilityStatement statement = new CapabilityStatement()
+                .setStatus(PublicationStatus.ACTIVE)
+                .setDate(new Date())
+                .setKind(CapabilityStatementKind.INSTANCE)
+                .setFhirVersion(FHIRVersion._4_0_1)
+                .setName("SmartGuardFhirServer")
+                .setPublisher("SMART Guard");
+        statement.addFormat("application/fhir+json").addFormat("json");
+        statement.getImplementation().setDescription("SMART Guard FHIR R4 server").setUrl(urls.fhirBase());
+        CapabilityStatementRestComponent rest = statement.addRest().setMode(RestfulCapabilityMode.SERVER);
+        rest.getSecurity().setCors(true).addService(new CodeableConcept(
+                new Coding("http://terminology.hl7.org/CodeSystem/restful-security-service", "SMART-on-FHIR", "SMART-on-FHIR")));
+        Extension oauth = rest.getSecurity().addExtension().setUrl(OAUTH_URIS);
+        oauth.addExtension("authorize", new UriType(urls.auth("/authorize")));
+        oauth.addExtension("token", new UriType(urls.auth("/token")));
+        oauth.addExtension("introspect", new UriType(urls.auth("/introspect")));
+        oauth.addExtension("revoke", new UriType(urls.auth("/revoke")));
+        oauth.addExtension("register", new UriType(urls.auth("/register")));
+        for (String type : FhirR4.context().getResourceTypes().stream().sorted().toList()) {
+            CapabilityStatementRestResourceComponent resource = rest.addResource().setType(type)
+                    .setVersioning(CapabilityStatement.ResourceVersionPolicy.VERSIONED)
+                    .setReadHistory(true)
+                    .setUpdateCreate(true)
+                    .setConditionalDelete(CapabilityStatement.ConditionalDeleteStatus.NOTSUPPORTED);
+            for (TypeRestfulInteraction interaction : INTERACTIONS) {
+                resource.addInteraction().setCode(interaction);
+            }
+        }
+        return statement;
+    }
+}
