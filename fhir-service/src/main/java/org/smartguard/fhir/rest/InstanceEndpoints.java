@@ -12,7 +12,12 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedHashMap;
+import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -23,27 +28,50 @@ import org.smartguard.commons.urls.PublicUrls;
 import org.smartguard.fhir.errors.FhirException;
 import org.smartguard.fhir.errors.OperationOutcomeMapper;
 import org.smartguard.fhir.search.SearchParameters;
+import org.smartguard.fhir.search.SearchService;
 import org.smartguard.fhir.storage.FhirJson;
 import org.smartguard.fhir.storage.ResourceService;
 import org.smartguard.fhir.storage.ResourceVersion;
 import org.smartguard.fhir.storage.StoredResource;
 
 /**
- * The instance and type interactions of FHIR's REST API (read, vread, history, create, update, delete): thin,
- * HTTP in and out; {@link ResourceService} authorizes, stores and audits.
+ * The instance and type interactions of FHIR's REST API (read, vread, history, create, update, delete, search by
+ * GET and POST): thin, HTTP in and out; {@link ResourceService} and {@link SearchService} authorize, work and audit.
  */
 @Path("/{type:[A-Z][A-Za-z]+}")
 @Produces({OperationOutcomeMapper.FHIR_JSON, "application/json"})
 public class InstanceEndpoints {
 
     private final ResourceService resources;
+    private final SearchService search;
     private final SearchParameters parameters;
     private final PublicUrls urls;
 
-    InstanceEndpoints(ResourceService resources, SearchParameters parameters, PublicUrls urls) {
+    InstanceEndpoints(ResourceService resources, SearchService search, SearchParameters parameters, PublicUrls urls) {
         this.resources = resources;
+        this.search = search;
         this.parameters = parameters;
         this.urls = urls;
+    }
+
+    @GET
+    public Response search(@PathParam("type") String type, @Context UriInfo uri, @HeaderParam("Prefer") String prefer) {
+        return searchResponse(knownType(type), uri.getQueryParameters(), prefer);
+    }
+
+    @POST
+    @Path("/_search")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response searchByPost(@PathParam("type") String type, MultivaluedMap<String, String> form, @Context UriInfo uri,
+            @HeaderParam("Prefer") String prefer) {
+        MultivaluedMap<String, String> all = new MultivaluedHashMap<>(uri.getQueryParameters());
+        form.forEach((name, values) -> all.addAll(name, values));
+        return searchResponse(knownType(type), all, prefer);
+    }
+
+    private Response searchResponse(String type, MultivaluedMap<String, String> query, String prefer) {
+        boolean lenient = prefer != null && prefer.replace(" ", "").contains("handling=lenient");
+        return Response.ok(search.search(type, query, lenient), OperationOutcomeMapper.FHIR_JSON).build();
     }
 
     @GET

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.hl7.fhir.instance.model.api.IBase;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -28,6 +29,7 @@ import org.smartguard.commons.fhir.FhirR4;
 import org.smartguard.commons.urls.PublicUrls;
 
 import ca.uhn.fhir.context.RuntimeSearchParam;
+import io.quarkus.runtime.StartupEvent;
 
 /**
  * Extracts a resource's search index rows and patient compartments, for every standard search parameter of its
@@ -45,6 +47,18 @@ public class ResourceIndexer {
     ResourceIndexer(SearchParameters parameters, PublicUrls urls) {
         this.parameters = parameters;
         this.localBase = urls.fhirBase() + "/";
+    }
+
+    /**
+     * FHIRPath's first use loads the R4 StructureDefinitions (seconds): pay it at start-up, before the service
+     * reports ready, instead of in the first write.
+     */
+    void warmUp(@Observes StartupEvent start) {
+        org.hl7.fhir.r4.model.Observation sample = new org.hl7.fhir.r4.model.Observation();
+        sample.setId("warm-up");
+        sample.setValue(new Quantity(1));
+        sample.setSubject(new Reference("Patient/warm-up"));
+        index(sample);
     }
 
     public IndexRows index(IBaseResource resource) {

@@ -1,0 +1,201 @@
+package org.smartguard.fhir.search;
+
+import java.math.BigDecimal;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.smartguard.fhir.errors.FhirException;
+import org.smartguard.fhir.storage.TokenValue;
+
+import ca.uhn.fhir.context.RuntimeSearchParam;
+
+/**
+ * Turns one search parameter (name, modifier, comma-separated values) into an SQL predicate over the index tables,
+ * with its bind values. Values never enter the SQL text: every value is a bind parameter.
+ */
+final class SearchPredicates {
+
+    /** An SQL fragment with {@code ?} placeholders and the values to bind, in order. */
+    record Sql(String text, List<Object> binds) {
+    }
+
+    private SearchPredicates() {
+    }
+
+    static Sql of(String resourceType, RuntimeSearchParam param, String modifier, List<String> orValues) {
+        List<String> alternatives = new ArrayList<>();
+        List<Object> binds = new ArrayList<>();
+        for (String value : orValues) {
+            switch (param.getParamType()) {
+                case STRING -> string(modifier, value, alternatives, binds);
+                case TOKEN -> token(modifier, value, alternatives, binds);
+                case REFERENCE -> reference(modifier, value, alternatives, binds);
+                case DATE -> date(value, alternatives, binds);
+                case QUANTITY -> number("value", value.split("\\|", 2)[0], alternatives, binds);
+                case NUMBER -> number("value", value, alternatives, binds);
+                case URI -> {
+                    alternatives.add("x.value = ?");
+                    binds.add(value);
+                }
+                default -> throw FhirException.badRequest("SG-FHIR-SEARCH-PARAM", "parameter " + param.getName() + " cannot be searched");
+            }
+        }
+        String table = switch (param.getParamType()) {
+            case STRING -> "sp_string";
+            case TOKEN -> "sp_token";
+            case REFERENCE -> "sp_reference";
+            case DATE -> "sp_date";
+            case QUANTITY -> "sp_quantity";
+            case NUMBER -> "sp_number";
+            default -> "sp_uri";
+        };
+        List<Object> all = new ArrayList<>(List.of(resourceType, param.getName()));
+        all.addAll(binds);
+        boolean negated = "not".equals(modifier);
+        String exists = "EXISTS (SELECT 1 FROM " + table + " x WHERE x.res_pk = r.pk AND x.res_type = ? AND x.name = ? AND ("
+                + String.join(" OR ", alternatives) + "))";
+        return new Sql(negated ? "NOT " + exists : exists, all);
+    }
+
+    /** {@code _lastUpdated} compares the resource row's own column, with the same prefixes as date parameters. */
+    static Sql lastUpdated(List<String> orValues) {
+        List<String> alternatives = new ArrayList<>();
+        List<Object> binds = new ArrayList<>();
+        for (String value : orValues) {
+            date(value, alternatives, binds);
+        }
+        String sql = "(" + String.join(" OR ", alternatives) + ")";
+        // the row's last_updated is an instant: its range is [t, t]
+        return new Sql(sql.replace("x.low", "r.last_updated").replace("x.high", "r.last_updated"), binds);
+    }
+
+    private static void string(String modifier, String value, List<String> alternatives, List<Object> binds) {
+        if (modifier == null) {
+            alternatives.add("x.value_norm LIKE ? ESCAPE '\\'");
+            binds.add(likeEscape(TextNormalizer.normalize(value)) + "%");
+        } else if (modifier.equals("exact")) {
+            alternatives.add("x.value_exact = ?");
+            binds.add(value);
+        } else if (modifier.equals("contains")) {
+            alternatives.add("x.value_norm LIKE ? ESCAPE '\\'");
+            binds.add("%" + likeEscape(TextNormalizer.normalize(value)) + "%");
+        } else {
+            throw unsupportedModifier(modifier);
+        }
+    }
+
+    private static void token(String modifier, String value, List<String> alternatives, List<Object> binds) {
+        if ("text".equals(modifier)) {
+            alternatives.add("x.text LIKE ? ESCAPE '\\'");
+            binds.add(likeEscape(TextNormalizer.normalize(value)) + "%");
+            return;
+        }
+        if (modifier != null && !modifier.equals("not")) {
+            throw unsupportedModifier(modifier);
+        }
+        TokenValue token = TokenValue.parse(value);
+        StringBuilder sql = new StringBuilder("(x.code = ?");
+        binds.add(token.code());
+        if (token.system() != null) {
+            sql.append(" AND x.system = ?");
+            binds.add(token.system());
+        } else if (token.systemRequiredAbsent()) {
+            sql.append(" AND x.system IS NULL");
+        }
+        alternatives.add(sql.append(')').toString());
+    }
+
+    private static void reference(String modifier, String value, List<String> alternatives, List<Object> binds) {
+        String type = modifier;
+        String id = value;
+        int slash = value.lastIndexOf('/');
+        if (slash > 0 && !value.contains("://")) {
+            type = value.substring(0, slash);
+            id = value.substring(slash + 1);
+            if (type.contains("/")) {
+                throw FhirException.badRequest("SG-FHIR-SEARCH-VALUE", "a reference is Type/id or id");
+            }
+        }
+        if (type != null && !type.matches("[A-Z][A-Za-z]+")) {
+            throw unsupportedModifier(type);
+        }
+        alternatives.add(type == null ? "x.target_id = ?" : "(x.target_id = ? AND x.target_type = ?)");
+        binds.add(id);
+        if (type != null) {
+            binds.add(type);
+        }
+    }
+
+    private static void date(String value, List<String> alternatives, List<Object> binds) {
+        Prefixed prefixed = Prefixed.parse(value);
+        DateRanges.Range range = DateRanges.of(parseDate(prefixed.value()));
+        Timestamp low = Timestamp.from(range.low());
+        Timestamp high = Timestamp.from(range.high());
+        switch (prefixed.prefix()) {
+            // the stored range [x.low, x.high) against the searched range [low, high)
+            case "eq" -> add(alternatives, binds, "(x.low >= ? AND x.high <= ?)", low, high);
+            case "ne" -> add(alternatives, binds, "(x.low < ? OR x.high > ?)", low, high);
+            case "lt" -> add(alternatives, binds, "x.low < ?", low);
+            case "le" -> add(alternatives, binds, "x.low < ?", high);
+            case "gt" -> add(alternatives, binds, "x.high > ?", high);
+            case "ge" -> add(alternatives, binds, "x.high > ?", low);
+            case "sa" -> add(alternatives, binds, "x.low >= ?", high);
+            case "eb" -> add(alternatives, binds, "x.high <= ?", low);
+            case "ap" -> add(alternatives, binds, "(x.low < ? AND x.high > ?)", Timestamp.from(range.high().plus(java.time.Duration.ofDays(1))),
+                    Timestamp.from(range.low().minus(java.time.Duration.ofDays(1))));
+            default -> throw FhirException.badRequest("SG-FHIR-SEARCH-VALUE", "unknown prefix " + prefixed.prefix());
+        }
+    }
+
+    private static void number(String column, String value, List<String> alternatives, List<Object> binds) {
+        Prefixed prefixed = Prefixed.parse(value);
+        BigDecimal number;
+        try {
+            number = new BigDecimal(prefixed.value());
+        } catch (NumberFormatException e) {
+            throw FhirException.badRequest("SG-FHIR-SEARCH-VALUE", "'" + prefixed.value() + "' is not a number");
+        }
+        String operator = switch (prefixed.prefix()) {
+            case "eq", "ap" -> "=";
+            case "ne" -> "<>";
+            case "lt", "eb" -> "<";
+            case "le" -> "<=";
+            case "gt", "sa" -> ">";
+            case "ge" -> ">=";
+            default -> throw FhirException.badRequest("SG-FHIR-SEARCH-VALUE", "unknown prefix " + prefixed.prefix());
+        };
+        add(alternatives, binds, "x." + column + " " + operator + " ?", number);
+    }
+
+    private static void add(List<String> alternatives, List<Object> binds, String sql, Object... values) {
+        alternatives.add(sql);
+        binds.addAll(List.of(values));
+    }
+
+    private static org.hl7.fhir.r4.model.DateTimeType parseDate(String value) {
+        try {
+            return new org.hl7.fhir.r4.model.DateTimeType(value);
+        } catch (RuntimeException e) {
+            throw FhirException.badRequest("SG-FHIR-SEARCH-VALUE", "'" + value + "' is not a FHIR date");
+        }
+    }
+
+    private static String likeEscape(String value) {
+        return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+
+    private static FhirException unsupportedModifier(String modifier) {
+        return FhirException.badRequest("SG-FHIR-SEARCH-MODIFIER", "modifier :" + modifier + " is not supported here");
+    }
+
+    /** A search value with its comparison prefix (eq when none). */
+    record Prefixed(String prefix, String value) {
+        static Prefixed parse(String value) {
+            if (value.length() > 2 && value.substring(0, 2).matches("eq|ne|lt|le|gt|ge|sa|eb|ap") && !Character.isLetter(value.charAt(2))) {
+                return new Prefixed(value.substring(0, 2), value.substring(2));
+            }
+            return new Prefixed("eq", value);
+        }
+    }
+}
