@@ -109,9 +109,10 @@ public class InstanceEndpoints {
 
     @POST
     @Consumes({OperationOutcomeMapper.FHIR_JSON, "application/json"})
-    public Response create(@PathParam("type") String type, String body, @HeaderParam("Prefer") String prefer) {
+    public Response create(@PathParam("type") String type, String body, @HeaderParam("Prefer") String prefer,
+            @HeaderParam("If-None-Exist") String ifNoneExist) {
         IBaseResource resource = FhirJson.parse(body, knownType(type));
-        return written(resources.create(type, resource), prefer);
+        return written(resources.create(type, resource, ifNoneExist), prefer, urls);
     }
 
     @PUT
@@ -120,7 +121,7 @@ public class InstanceEndpoints {
     public Response update(@PathParam("type") String type, @PathParam("id") String id, String body,
             @HeaderParam("If-Match") String ifMatch, @HeaderParam("Prefer") String prefer) {
         IBaseResource resource = FhirJson.parse(body, knownType(type));
-        return written(resources.update(type, id, resource, FhirResponses.ifMatchVersion(ifMatch)), prefer);
+        return written(resources.update(type, id, resource, FhirResponses.ifMatchVersion(ifMatch)), prefer, urls);
     }
 
     @DELETE
@@ -130,7 +131,7 @@ public class InstanceEndpoints {
         return Response.noContent().build();
     }
 
-    private Response written(ResourceService.Written written, String prefer) {
+    static Response written(ResourceService.Written written, String prefer, PublicUrls urls) {
         StoredResource stored = written.resource();
         URI location = URI.create(urls.fhirBase() + "/" + stored.resourceType + "/" + stored.resourceId + "/_history/" + stored.version);
         Response.ResponseBuilder response = FhirResponses.resource(written.created() ? 201 : 200, stored.json, stored.version, stored.lastUpdated)

@@ -77,20 +77,10 @@ public class SearchService {
         String total = single(query, "_total");
         boolean countOnly = "count".equals(single(query, "_summary"));
 
-        List<String> predicates = new ArrayList<>(List.of("r.res_type = ?", "NOT r.deleted"));
-        List<Object> binds = new ArrayList<>(List.of(type));
-        Map<String, List<String>> applied = new java.util.LinkedHashMap<>();
-        for (Map.Entry<String, List<String>> entry : query.entrySet()) {
-            if (CONTROL.contains(entry.getKey())) {
-                continue;
-            }
-            if (addParameter(type, entry.getKey(), entry.getValue(), predicates, binds, lenient)) {
-                applied.put(entry.getKey(), entry.getValue());
-            }
-        }
-        addAccess(type, access, predicates, binds);
-
-        String where = String.join(" AND ", predicates);
+        Criteria criteria = criteria(type, query, lenient, access);
+        List<Object> binds = criteria.binds();
+        Map<String, List<String>> applied = criteria.applied();
+        String where = criteria.where();
         Long matched = countOnly || "accurate".equals(total) ? countMatches(where, binds) : null;
         List<long[]> page = new ArrayList<>();
         List<String> jsons = new ArrayList<>();
@@ -106,6 +96,49 @@ public class SearchService {
         audit.record(AuditEventType.REST_SEARCH, AuditOutcome.SUCCESS, "search-type", List.of(),
                 compartmentPatients(pks), type + "?" + queryString(query));
         return bundle(type, applied, count, cursor, more ? pks.get(pks.size() - 1) : null, page, jsons, matched);
+    }
+
+    /** The SQL condition (with binds) of a search, the token's access included, and the parameters it applied. */
+    record Criteria(String where, List<Object> binds, Map<String, List<String>> applied) {
+    }
+
+    private Criteria criteria(String type, Map<String, List<String>> query, boolean lenient, AccessDecision access) {
+        List<String> predicates = new ArrayList<>(List.of("r.res_type = ?", "NOT r.deleted"));
+        List<Object> binds = new ArrayList<>(List.of(type));
+        Map<String, List<String>> applied = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> entry : query.entrySet()) {
+            if (CONTROL.contains(entry.getKey())) {
+                continue;
+            }
+            if (addParameter(type, entry.getKey(), entry.getValue(), predicates, binds, lenient)) {
+                applied.put(entry.getKey(), entry.getValue());
+            }
+        }
+        addAccess(type, access, predicates, binds);
+        return new Criteria(String.join(" AND ", predicates), binds, applied);
+    }
+
+    /**
+     * The ids of at most {@code limit} resources a conditional interaction ({@code If-None-Exist}, a conditional
+     * reference) matches, within what the token may see; unknown parameters are refused.
+     */
+    @Transactional
+    public List<String> matchingIds(String type, Map<String, List<String>> query, int limit) {
+        AccessDecision access = authorization.require(type, Permission.SEARCH);
+        Criteria criteria = criteria(type, query, false, access);
+        List<String> ids = new ArrayList<>();
+        List<Object> binds = new ArrayList<>(criteria.binds());
+        binds.add(limit);
+        session().doWork(connection -> {
+            try (PreparedStatement statement = prepare(connection,
+                    "SELECT r.res_id FROM resource r WHERE " + criteria.where() + " ORDER BY r.pk LIMIT ?", binds);
+                    ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    ids.add(rows.getString(1));
+                }
+            }
+        });
+        return ids;
     }
 
     private boolean addParameter(String type, String key, List<String> occurrences, List<String> predicates, List<Object> binds, boolean lenient) {

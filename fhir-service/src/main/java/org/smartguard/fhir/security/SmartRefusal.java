@@ -32,6 +32,11 @@ public class SmartRefusal extends RuntimeException {
         return new SmartRefusal(403, "insufficient_scope", "SG-FHIR-403-CONTEXT", why);
     }
 
+    /** The same refusal, naming the bundle entry that caused it. */
+    public static SmartRefusal atEntry(SmartRefusal refusal, int index) {
+        return new SmartRefusal(refusal.status, refusal.error, refusal.code, "entry " + index + ": " + refusal.getMessage());
+    }
+
     public int status() {
         return status;
     }

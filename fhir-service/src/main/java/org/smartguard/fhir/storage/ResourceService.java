@@ -18,6 +18,8 @@ import org.smartguard.fhir.audit.FhirAudit;
 import org.smartguard.fhir.errors.FhirException;
 import org.smartguard.fhir.search.IndexRows;
 import org.smartguard.fhir.search.ResourceIndexer;
+import org.smartguard.fhir.search.SearchService;
+import org.smartguard.fhir.search.SearchUrl;
 import org.smartguard.fhir.security.AccessDecision;
 import org.smartguard.fhir.security.SmartAuthorization;
 import org.smartguard.fhir.security.SmartRefusal;
@@ -39,10 +41,12 @@ public class ResourceService {
     private final ResourceIndexer indexer;
     private final IndexWriter indexWriter;
     private final FhirAudit audit;
+    private final SearchService search;
     private final EntityManager entityManager;
 
     ResourceService(SmartAuthorization authorization, ResourceVisibility visibility, ResourceIndexer indexer,
-            IndexWriter indexWriter, FhirAudit audit, EntityManager entityManager) {
+            IndexWriter indexWriter, FhirAudit audit, SearchService search, EntityManager entityManager) {
+        this.search = search;
         this.authorization = authorization;
         this.visibility = visibility;
         this.indexer = indexer;
@@ -91,12 +95,31 @@ public class ResourceService {
         return versions;
     }
 
+    /**
+     * @param ifNoneExist a conditional create's search ({@code If-None-Exist}), or null: one match returns it unchanged,
+     *                    several are 412
+     */
     @Transactional
-    public Written create(String type, IBaseResource resource) {
+    public Written create(String type, IBaseResource resource, String ifNoneExist) {
+        if (ifNoneExist != null && !ifNoneExist.isBlank()) {
+            List<String> matches = search.matchingIds(type, SearchUrl.parse(ifNoneExist, type).query(), 2);
+            if (matches.size() > 1) {
+                throw new FhirException(412, "duplicate", "SG-FHIR-412-CONDITIONAL", "If-None-Exist matches more than one " + type);
+            }
+            if (matches.size() == 1) {
+                return new Written(StoredResource.findCurrent(type, matches.get(0)).orElseThrow(), false);
+            }
+        }
+        return createWithId(type, UUID.randomUUID().toString(), resource);
+    }
+
+    /** A create whose server-assigned id was chosen by the caller (a transaction resolving its urn:uuid references). */
+    @Transactional
+    public Written createWithId(String type, String id, IBaseResource resource) {
         AccessDecision access = authorization.require(type, Permission.CREATE);
         StoredResource stored = new StoredResource();
         stored.resourceType = type;
-        stored.resourceId = UUID.randomUUID().toString();
+        stored.resourceId = id;
         return new Written(write(stored, resource, access, "POST", AuditEventType.REST_CREATE), true);
     }
 
