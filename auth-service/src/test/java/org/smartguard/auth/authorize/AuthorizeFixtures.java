@@ -52,18 +52,25 @@ public class AuthorizeFixtures {
 
     @Transactional
     public TestClient publicClient() {
-        return persistClient(ClientType.PUBLIC, null, ALLOWED_SCOPES);
+        return persistClient(ClientType.PUBLIC, null, ALLOWED_SCOPES, appExampleRedirectUris());
     }
 
     @Transactional
     public TestClient publicClientAllowing(String allowedScopes) {
-        return persistClient(ClientType.PUBLIC, null, allowedScopes);
+        return persistClient(ClientType.PUBLIC, null, allowedScopes, appExampleRedirectUris());
+    }
+
+    /** A public client whose only redirect URI is {@code redirectUri}: an app the test serves itself. */
+    @Transactional
+    public TestClient publicClientRedirectingTo(String redirectUri) {
+        return persistClient(ClientType.PUBLIC, null, ALLOWED_SCOPES, redirectUri);
     }
 
     @Transactional
     public TestClient confidentialClient() {
         String secret = ClientSecrets.generate();
-        TestClient client = persistClient(ClientType.CONFIDENTIAL_SYMMETRIC, ClientSecrets.hash(secret), ALLOWED_SCOPES);
+        TestClient client = persistClient(ClientType.CONFIDENTIAL_SYMMETRIC, ClientSecrets.hash(secret), ALLOWED_SCOPES,
+                appExampleRedirectUris());
         return new TestClient(client.id(), secret, client.redirectUri());
     }
 
@@ -105,13 +112,18 @@ public class AuthorizeFixtures {
         return RefreshToken.count("clientId", clientId);
     }
 
-    private static TestClient persistClient(ClientType type, String secretHash, String allowedScopes) {
+    /** A unique first URI (the one the tests use) and a second one, newline-separated as stored. */
+    private static String appExampleRedirectUris() {
+        return "http://app.example/callback/" + UUID.randomUUID() + "\nhttp://app.example/other";
+    }
+
+    private static TestClient persistClient(ClientType type, String secretHash, String allowedScopes, String redirectUris) {
         OAuthClient client = new OAuthClient();
         client.clientId = "authz-" + type.name().toLowerCase() + "-" + UUID.randomUUID();
         client.name = "Test App " + client.clientId.substring(client.clientId.length() - 6);
         client.type = type;
         client.secretHash = secretHash;
-        client.redirectUris = "http://app.example/callback/" + UUID.randomUUID() + "\nhttp://app.example/other";
+        client.redirectUris = redirectUris;
         client.allowedScopes = allowedScopes;
         client.grantTypes = "authorization_code refresh_token";
         client.createdAt = Instant.now();

@@ -1,7 +1,10 @@
 package org.smartguard.auth.authorize;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.UUID;
 
 import org.smartguard.auth.authorize.AuthorizeFixtures.TestClient;
@@ -41,6 +44,13 @@ public final class AuthorizeParams {
         return this;
     }
 
+    /** The request as the query of a URL, as an app puts it into the browser's address bar. */
+    public String asQuery() {
+        StringJoiner query = new StringJoiner("&");
+        params.forEach((name, value) -> query.add(encode(name) + "=" + encode(value)));
+        return query.toString();
+    }
+
     public Map<String, String> asMap() {
         return Map.copyOf(params);
     }
@@ -51,5 +61,9 @@ public final class AuthorizeParams {
 
     public String verifier() {
         return verifier;
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }

@@ -71,8 +71,12 @@ public final class BrowserSession {
 
     /** The query parameters of a redirect's Location. */
     public static Map<String, String> redirectParams(Response redirect) {
+        return queryParams(URI.create(redirect.getHeader("Location")).getRawQuery());
+    }
+
+    /** The parameters of a raw (still encoded) query string; none for null. */
+    public static Map<String, String> queryParams(String query) {
         Map<String, String> params = new LinkedHashMap<>();
-        String query = URI.create(redirect.getHeader("Location")).getRawQuery();
         for (String pair : query == null ? new String[0] : query.split("&")) {
             int equals = pair.indexOf('=');
             params.put(decode(pair.substring(0, equals)), decode(pair.substring(equals + 1)));
