@@ -8,6 +8,7 @@ import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -35,7 +36,7 @@ import org.smartguard.fhir.storage.ResourceVersion;
 import org.smartguard.fhir.storage.StoredResource;
 
 /**
- * The instance and type interactions of FHIR's REST API (read, vread, history, create, update, delete, search by
+ * The instance and type interactions of FHIR's REST API (read, vread, history, create, update, patch, delete, search by
  * GET and POST): thin, HTTP in and out; {@link ResourceService} and {@link SearchService} authorize, work and audit.
  */
 @Path("/{type:[A-Z][A-Za-z]+}")
@@ -122,6 +123,14 @@ public class InstanceEndpoints {
             @HeaderParam("If-Match") String ifMatch, @HeaderParam("Prefer") String prefer) {
         IBaseResource resource = FhirJson.parse(body, knownType(type));
         return written(resources.update(type, id, resource, FhirResponses.ifMatchVersion(ifMatch)), prefer, urls);
+    }
+
+    @PATCH
+    @Path("/{id}")
+    @Consumes("application/json-patch+json")
+    public Response patch(@PathParam("type") String type, @PathParam("id") String id, String jsonPatch,
+            @HeaderParam("If-Match") String ifMatch, @HeaderParam("Prefer") String prefer) {
+        return written(resources.patch(knownType(type), id, jsonPatch, FhirResponses.ifMatchVersion(ifMatch)), prefer, urls);
     }
 
     @DELETE

@@ -154,6 +154,26 @@ public class ResourceService {
         return new Written(write(stored, resource, access, "PUT", AuditEventType.REST_UPDATE), resurrected);
     }
 
+    /**
+     * The patch interaction: the JSON Patch is applied to the current version, the result parsed strictly and stored
+     * as a new version. The patch may not change the resource's type or id.
+     */
+    @Transactional
+    public Written patch(String type, String id, String jsonPatch, Long expectedVersion) {
+        AccessDecision access = authorization.require(type, Permission.UPDATE);
+        StoredResource stored = StoredResource.findCurrentForUpdate(type, id)
+                .filter(found -> !found.deleted && visibility.visible(found.pk, access))
+                .orElseThrow(() -> FhirException.notFound(type, id));
+        if (expectedVersion != null && expectedVersion != stored.version) {
+            throw new FhirException(412, "conflict", "SG-FHIR-412", type + "/" + id + " is at version " + stored.version + ", not " + expectedVersion);
+        }
+        IBaseResource patched = FhirJson.parse(JsonPatches.apply(stored.json, jsonPatch), type);
+        if (!id.equals(patched.getIdElement().getIdPart())) {
+            throw FhirException.badRequest("SG-FHIR-ID-MISMATCH", "a patch may not change the resource's id");
+        }
+        return new Written(write(stored, patched, access, "PATCH", AuditEventType.REST_PATCH), false);
+    }
+
     /** @return false when there was nothing left to delete (already deleted) */
     @Transactional
     public boolean delete(String type, String id) {
@@ -194,7 +214,7 @@ public class ResourceService {
         }
         history(stored, method);
         indexWriter.replace(stored, rows);
-        audit.record(type, AuditOutcome.SUCCESS, method.equals("POST") ? "create" : "update",
+        audit.record(type, AuditOutcome.SUCCESS, method.equals("POST") ? "create" : method.toLowerCase(java.util.Locale.ROOT),
                 List.of(versionReference(stored, stored.version)), rows.compartmentPatients, null);
         return stored;
     }

@@ -139,4 +139,22 @@ class InstanceInteractionsTest {
         given().auth().oauth2(TestAuthority.patientToken(patient, "patient/Observation.rs")).when().get("/fhir/Observation/" + observation)
                 .then().statusCode(200);
     }
+
+    @Test
+    void jsonPatchMakesANewVersionAndAFailedTestOperationChangesNothing() {
+        String id = create(SYSTEM, "Patient", patientJson(null, "Before"));
+        given().auth().oauth2(SYSTEM).contentType("application/json-patch+json").header("If-Match", "W/\"1\"")
+                .body("[{\"op\":\"replace\",\"path\":\"/name/0/family\",\"value\":\"After\"}]")
+                .when().patch("/fhir/Patient/" + id)
+                .then().statusCode(200).header("ETag", "W/\"2\"").body("name[0].family", is("After"));
+        given().auth().oauth2(SYSTEM).contentType("application/json-patch+json")
+                .body("[{\"op\":\"test\",\"path\":\"/name/0/family\",\"value\":\"Wrong\"},{\"op\":\"remove\",\"path\":\"/name\"}]")
+                .when().patch("/fhir/Patient/" + id)
+                .then().statusCode(422).body("issue[0].details.text", is("SG-FHIR-PATCH"));
+        given().auth().oauth2(SYSTEM).contentType("application/json-patch+json")
+                .body("[{\"op\":\"add\",\"path\":\"/nonsense\",\"value\":1}]")
+                .when().patch("/fhir/Patient/" + id)
+                .then().statusCode(400);
+        given().auth().oauth2(SYSTEM).when().get("/fhir/Patient/" + id).then().header("ETag", "W/\"2\"").body("name[0].family", is("After"));
+    }
 }
