@@ -14,6 +14,7 @@ import org.hl7.fhir.r4.model.CapabilityStatement.RestfulCapabilityMode;
 import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.Enumerations.FHIRVersion;
 import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
 import org.hl7.fhir.r4.model.Extension;
@@ -21,10 +22,13 @@ import org.hl7.fhir.r4.model.UriType;
 import org.smartguard.commons.fhir.FhirR4;
 import org.smartguard.commons.urls.PublicUrls;
 import org.smartguard.fhir.errors.OperationOutcomeMapper;
+import org.smartguard.fhir.search.SearchParameters;
+
+import ca.uhn.fhir.context.RuntimeSearchParam;
 
 /**
  * {@code GET /fhir/metadata}: what this server really implements, built from the same definitions the REST layer
- * uses (every R4 type, the instance interactions that exist), with the SMART security service and the legacy
+ * uses (every R4 type, the interactions that exist, the indexed search parameters), with the SMART security service and the legacy
  * {@code oauth-uris} extension that older SMART clients still read. Public: clients read it before they have a token.
  */
 @Path("/metadata")
@@ -33,12 +37,12 @@ public class CapabilityStatementResource {
     static final String OAUTH_URIS = "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris";
     private static final TypeRestfulInteraction[] INTERACTIONS = {TypeRestfulInteraction.READ, TypeRestfulInteraction.VREAD,
             TypeRestfulInteraction.HISTORYINSTANCE, TypeRestfulInteraction.CREATE, TypeRestfulInteraction.UPDATE,
-            TypeRestfulInteraction.DELETE};
+            TypeRestfulInteraction.PATCH, TypeRestfulInteraction.DELETE, TypeRestfulInteraction.SEARCHTYPE};
 
     private final String json;
 
-    CapabilityStatementResource(PublicUrls urls) {
-        this.json = FhirR4.context().newJsonParser().encodeResourceToString(build(urls));
+    CapabilityStatementResource(PublicUrls urls, SearchParameters parameters) {
+        this.json = FhirR4.context().newJsonParser().encodeResourceToString(build(urls, parameters));
     }
 
     /** FHIR JSON whatever the Accept header says: discovery must not fail on a browser's Accept. */
@@ -47,7 +51,7 @@ public class CapabilityStatementResource {
         return Response.ok(json, OperationOutcomeMapper.FHIR_JSON).build();
     }
 
-    private static CapabilityStatement build(PublicUrls urls) {
+    private static CapabilityStatement build(PublicUrls urls, SearchParameters parameters) {
         CapabilityStatement statement = new CapabilityStatement()
                 .setStatus(PublicationStatus.ACTIVE)
                 .setDate(new Date())
@@ -58,6 +62,8 @@ public class CapabilityStatementResource {
         statement.addFormat("application/fhir+json").addFormat("json");
         statement.getImplementation().setDescription("SMART Guard FHIR R4 server").setUrl(urls.fhirBase());
         CapabilityStatementRestComponent rest = statement.addRest().setMode(RestfulCapabilityMode.SERVER);
+        rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.TRANSACTION);
+        rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.BATCH);
         rest.getSecurity().setCors(true).addService(new CodeableConcept(
                 new Coding("http://terminology.hl7.org/CodeSystem/restful-security-service", "SMART-on-FHIR", "SMART-on-FHIR")));
         Extension oauth = rest.getSecurity().addExtension().setUrl(OAUTH_URIS);
@@ -74,6 +80,15 @@ public class CapabilityStatementResource {
                     .setConditionalDelete(CapabilityStatement.ConditionalDeleteStatus.NOTSUPPORTED);
             for (TypeRestfulInteraction interaction : INTERACTIONS) {
                 resource.addInteraction().setCode(interaction);
+            }
+            resource.setConditionalCreate(true);
+            resource.addSearchParam().setName("_id").setType(Enumerations.SearchParamType.TOKEN);
+            resource.addSearchParam().setName("_lastUpdated").setType(Enumerations.SearchParamType.DATE);
+            for (RuntimeSearchParam param : parameters.of(type)) {
+                if (!param.getName().startsWith("_")) {
+                    resource.addSearchParam().setName(param.getName())
+                            .setType(Enumerations.SearchParamType.fromCode(param.getParamType().getCode()));
+                }
             }
         }
         return statement;

@@ -25,7 +25,10 @@ class DiscoveryTest {
                 .body("rest[0].security.service[0].coding[0].code", is("SMART-on-FHIR"))
                 .body("rest[0].security.extension[0].url", is(CapabilityStatementResource.OAUTH_URIS))
                 .body("rest[0].security.extension[0].extension.find { it.url == 'token' }.valueUri", is("http://localhost:8080/auth/token"))
-                .body("rest[0].resource.find { it.type == 'Observation' }.interaction.code", hasItem("vread"));
+                .body("rest[0].resource.find { it.type == 'Observation' }.interaction.code", hasItem("vread"))
+                .body("rest[0].resource.find { it.type == 'Observation' }.interaction.code", hasItem("search-type"))
+                .body("rest[0].resource.find { it.type == 'Observation' }.searchParam.name", hasItem("category"))
+                .body("rest[0].interaction.code", hasItem("transaction"));
     }
 
     @Test
