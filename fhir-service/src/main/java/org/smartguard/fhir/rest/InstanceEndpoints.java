@@ -76,6 +76,15 @@ public class InstanceEndpoints {
     }
 
     @GET
+    @Path("/{id}/$everything")
+    public Response everything(@PathParam("type") String type, @PathParam("id") String id, @Context UriInfo uri) {
+        if (!"Patient".equals(type)) {
+            throw new FhirException(404, "not-supported", "SG-FHIR-OPERATION", "$everything is offered on Patient only");
+        }
+        return Response.ok(search.everything(id, uri.getQueryParameters()), OperationOutcomeMapper.FHIR_JSON).build();
+    }
+
+    @GET
     @Path("/{id}")
     public Response read(@PathParam("type") String type, @PathParam("id") String id) {
         StoredResource stored = resources.read(knownType(type), id);

@@ -55,6 +55,11 @@ public class SearchParameters {
         return "Patient".equals(resourceType) || of(resourceType).stream().anyMatch(SearchParameters::linksPatientCompartment);
     }
 
+    /** Every type whose resources can be in a patient's compartment, sorted. */
+    public List<String> patientCompartmentTypes() {
+        return byType.keySet().stream().filter(this::isPatientCompartmentType).sorted().toList();
+    }
+
     /** Whether a parameter puts the resource in the referenced patient's compartment. */
     public static boolean linksPatientCompartment(RuntimeSearchParam param) {
         Set<String> compartments = param.getProvidesMembershipInCompartments();

@@ -95,7 +95,7 @@ public class SearchService {
         List<Long> pks = page.stream().map(row -> row[0]).toList();
         audit.record(AuditEventType.REST_SEARCH, AuditOutcome.SUCCESS, "search-type", List.of(),
                 compartmentPatients(pks), type + "?" + queryString(query));
-        return bundle(type, applied, count, cursor, more ? pks.get(pks.size() - 1) : null, page, jsons, matched);
+        return bundle(urls.fhirBase() + "/" + type, applied, count, cursor, more ? pks.get(pks.size() - 1) : null, jsons, matched);
     }
 
     /** The SQL condition (with binds) of a search, the token's access included, and the parameters it applied. */
@@ -139,6 +139,55 @@ public class SearchService {
             }
         });
         return ids;
+    }
+
+    /**
+     * {@code Patient/{id}/$everything}: the patient's compartment, of every type the token may search, with each
+     * type's own restrictions (granular filters) applied in the SQL, in keyset pages. Resources outside the
+     * compartment that it references (practitioners, organizations) are not included.
+     */
+    @Transactional
+    public String everything(String patientId, Map<String, List<String>> query) {
+        AccessDecision patientAccess = authorization.require("Patient", Permission.READ);
+        if (patientAccess.restrictedToCompartment() && !patientAccess.compartmentPatient().equals(patientId)) {
+            throw FhirException.notFound("Patient", patientId);
+        }
+        int count = count(query);
+        long cursor = cursor(query);
+        List<String> perType = new ArrayList<>();
+        List<Object> binds = new ArrayList<>(List.of(patientId));
+        for (String type : parameters.patientCompartmentTypes()) {
+            AccessDecision access;
+            try {
+                access = authorization.require(type, Permission.SEARCH);
+            } catch (org.smartguard.fhir.security.SmartRefusal refused) {
+                continue;
+            }
+            if (access.restrictedToCompartment() && !access.compartmentPatient().equals(patientId)) {
+                continue;
+            }
+            List<String> predicates = new ArrayList<>(List.of("r.res_type = ?"));
+            binds.add(type);
+            addAccess(type, new AccessDecision(null, access.filters(), access.grantedBy()), predicates, binds);
+            perType.add("(" + String.join(" AND ", predicates) + ")");
+        }
+        if (perType.isEmpty()) {
+            throw org.smartguard.fhir.security.SmartRefusal.insufficientScope("a scope permitting search on the patient's resources");
+        }
+        String where = "EXISTS (SELECT 1 FROM resource_compartment c WHERE c.res_pk = r.pk AND c.patient_id = ?) AND NOT r.deleted AND ("
+                + String.join(" OR ", perType) + ")";
+        List<long[]> page = new ArrayList<>();
+        List<String> jsons = new ArrayList<>();
+        fetchPage(where, binds, cursor, count + 1, page, jsons);
+        boolean more = page.size() > count;
+        if (more) {
+            page.remove(page.size() - 1);
+            jsons.remove(jsons.size() - 1);
+        }
+        audit.record(AuditEventType.REST_OPERATION, AuditOutcome.SUCCESS, "everything", List.of("Patient/" + patientId),
+                List.of(patientId), "Patient/" + patientId + "/$everything");
+        Long next = more ? page.get(page.size() - 1)[0] : null;
+        return bundle(urls.fhirBase() + "/Patient/" + patientId + "/$everything", Map.of(), count, cursor, next, jsons, null);
     }
 
     private boolean addParameter(String type, String key, List<String> occurrences, List<String> predicates, List<Object> binds, boolean lenient) {
@@ -242,9 +291,8 @@ public class SearchService {
         return List.copyOf(patients);
     }
 
-    private String bundle(String type, Map<String, List<String>> applied, int count, long cursor, Long next,
-            List<long[]> page, List<String> jsons, Long total) {
-        String base = urls.fhirBase() + "/" + type;
+    private String bundle(String base, Map<String, List<String>> applied, int count, long cursor, Long next,
+            List<String> jsons, Long total) {
         StringWriter out = new StringWriter();
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
@@ -262,7 +310,7 @@ public class SearchService {
             json.writeArrayFieldStart("entry");
             for (String resource : jsons) {
                 json.writeStartObject();
-                json.writeStringField("fullUrl", base + "/" + resourceId(resource));
+                json.writeStringField("fullUrl", urls.fhirBase() + "/" + resourceReference(resource));
                 json.writeFieldName("resource");
                 json.writeRawValue(resource);
                 json.writeObjectFieldStart("search");
@@ -285,10 +333,11 @@ public class SearchService {
         json.writeEndObject();
     }
 
-    /** The id of a stored resource: stored JSON starts {"resourceType":"X","id":"..." (HAPI writes id second). */
-    private static String resourceId(String json) {
-        int key = json.indexOf("\"id\":\"");
-        return json.substring(key + 6, json.indexOf('"', key + 6));
+    /** {@code Type/id} of a stored resource: its JSON starts {"resourceType":"X","id":"..." (HAPI's order). */
+    private static String resourceReference(String json) {
+        int type = json.indexOf("\"resourceType\":\"") + 16;
+        int id = json.indexOf("\"id\":\"") + 6;
+        return json.substring(type, json.indexOf('"', type)) + "/" + json.substring(id, json.indexOf('"', id));
     }
 
     private static String queryString(Map<String, List<String>> query) {
