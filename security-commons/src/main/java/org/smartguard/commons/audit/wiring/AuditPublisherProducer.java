@@ -48,7 +48,7 @@ public class AuditPublisherProducer {
     }
 
     /** Every {@code kafka.*} property, without the prefix, as Kafka client settings. */
-    private static Map<String, Object> kafkaSettings(Config config) {
+    public static Map<String, Object> kafkaSettings(Config config) {
         Map<String, Object> settings = new HashMap<>();
         for (String name : config.getPropertyNames()) {
             if (name.startsWith(KAFKA_PREFIX)) {

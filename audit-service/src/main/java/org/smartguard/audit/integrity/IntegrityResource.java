@@ -1,0 +1,28 @@
+package org.smartguard.audit.integrity;
+
+import java.sql.SQLException;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import io.smallrye.common.annotation.Blocking;
+
+/** {@code GET /audit/integrity}: verifies every hash chain of the store and reports the first broken link of each. */
+@Path("/integrity")
+public class IntegrityResource {
+
+    private final ChainVerifier verifier;
+
+    IntegrityResource(ChainVerifier verifier) {
+        this.verifier = verifier;
+    }
+
+    @GET
+    @Blocking
+    @Produces(MediaType.APPLICATION_JSON)
+    public IntegrityReport verify() throws SQLException {
+        return verifier.verify();
+    }
+}
