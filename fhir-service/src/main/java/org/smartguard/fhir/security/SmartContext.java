@@ -26,6 +26,16 @@ public class SmartContext {
         return token;
     }
 
+    /**
+     * Acts, for the rest of this request context, as an internal job of the server itself (no HTTP request, no
+     * bearer token): used only by start-up seeding, which goes through the same authorization and audit as any
+     * client, under the job's name and the given system scope.
+     */
+    public void actAsInternalJob(String jobName, String systemScope) {
+        set(new ValidatedToken(jobName, java.util.UUID.randomUUID().toString(), jobName, systemScope, null, null, null,
+                java.time.Instant.now().plusSeconds(300)), null);
+    }
+
     /** The token, or null before authentication (refusals are audited too). */
     public ValidatedToken tokenOrNull() {
         return token;
