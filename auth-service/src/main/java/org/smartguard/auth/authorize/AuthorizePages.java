@@ -2,6 +2,8 @@ package org.smartguard.auth.authorize;
 
 import java.util.List;
 
+import org.smartguard.auth.patients.PatientDirectory;
+
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 
@@ -18,7 +20,8 @@ public final class AuthorizePages {
 
     static native TemplateInstance login(String clientName, String csrf, String error);
 
-    static native TemplateInstance patient(String clientName, String csrf, String error);
+    static native TemplateInstance patient(String clientName, String csrf, String error, String query,
+            List<PatientDirectory.PatientSummary> results);
 
     static native TemplateInstance consent(String clientName, String csrf, String patient, List<ScopeLine> scopes);
 

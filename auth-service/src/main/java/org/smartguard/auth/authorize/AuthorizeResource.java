@@ -19,6 +19,7 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.smartguard.auth.oauth.OAuthError;
+import org.smartguard.auth.patients.PatientDirectory;
 import org.smartguard.auth.users.AppUser;
 
 import io.smallrye.common.annotation.Blocking;
@@ -39,9 +40,11 @@ public class AuthorizeResource {
     private final UserLogin login;
     private final ConsentDecisions decisions;
     private final HtmlResponses responses;
+    private final PatientDirectory patients;
 
     AuthorizeResource(AuthorizationRequestValidator validator, PendingAuthorizations pending, UserLogin login,
-            ConsentDecisions decisions, HtmlResponses responses) {
+            ConsentDecisions decisions, HtmlResponses responses, PatientDirectory patients) {
+        this.patients = patients;
         this.validator = validator;
         this.pending = pending;
         this.login = login;
@@ -87,19 +90,28 @@ public class AuthorizeResource {
     }
 
     /**
-     * The practitioner's patient picker of a standalone launch. For now the practitioner types the patient id:
-     * searching patients by name needs the fhir-service, which is not built yet.
+     * The practitioner's patient picker of a standalone launch: a name search against the FHIR server (the form's
+     * {@code query}), then a choice among the results ({@code patient}), which must exist on the FHIR server.
      */
     @POST
     @Path("/patient")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response pickPatient(@CookieParam(HtmlResponses.COOKIE) String id, @FormParam("csrf") String csrf,
-            @FormParam("patient") String patient) {
+            @FormParam("query") String query, @FormParam("patient") String patient) {
         PendingAuthorization current = step(id, csrf, PendingAuthorization.Stage.PICK_PATIENT);
-        String chosen = patient == null ? "" : patient.trim();
-        if (!FhirIds.isValid(chosen)) {
-            return responses.page(200, AuthorizePages.patient(current.request().clientName(), current.csrf(),
-                    "A patient id has 1 to 64 letters, digits, '-' or '.'."));
+        String client = current.request().clientName();
+        if (patient == null || patient.isBlank()) {
+            String name = query == null ? "" : query.trim();
+            if (name.isEmpty() || name.length() > 100) {
+                return responses.page(200, AuthorizePages.patient(client, current.csrf(), "Type part of the patient's name.", name, List.of()));
+            }
+            List<PatientDirectory.PatientSummary> found = patients.search(name);
+            return responses.page(200, AuthorizePages.patient(client, current.csrf(),
+                    found.isEmpty() ? "No patient has a name that starts with that." : null, name, found));
+        }
+        String chosen = patient.trim();
+        if (!FhirIds.isValid(chosen) || !patients.exists(chosen)) {
+            return responses.page(200, AuthorizePages.patient(client, current.csrf(), "That patient could not be found.", "", List.of()));
         }
         PendingAuthorization next = current.withPatient(chosen);
         return show(pending.save(id, next), next);
@@ -141,7 +153,7 @@ public class AuthorizeResource {
     private Response show(String id, PendingAuthorization next) {
         String client = next.request().clientName();
         if (next.stage() == PendingAuthorization.Stage.PICK_PATIENT) {
-            return responses.page(200, AuthorizePages.patient(client, next.csrf(), null), id);
+            return responses.page(200, AuthorizePages.patient(client, next.csrf(), null, "", List.of()), id);
         }
         List<AuthorizePages.ScopeLine> lines = next.requestedScopes().asList().stream()
                 .map(scope -> new AuthorizePages.ScopeLine(scope.toString(), scope.describe()))

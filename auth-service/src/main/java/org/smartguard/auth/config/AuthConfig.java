@@ -33,6 +33,9 @@ public interface AuthConfig {
     @WithDefault("24h")
     Duration keyRotationPeriod();
 
+    /** The FHIR server reached directly, for the practitioner's patient picker (env SMARTGUARD_AUTH_FHIR_INTERNAL_URL). */
+    java.net.URI fhirInternalUrl();
+
     /** Bearer credential of the admin API (env SMARTGUARD_AUTH_ADMIN_TOKEN); no default: admin API off without it. */
     java.util.Optional<String> adminToken();
 }

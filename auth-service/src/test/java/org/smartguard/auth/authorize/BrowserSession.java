@@ -48,6 +48,10 @@ public final class BrowserSession {
         return remember(form().formParam("username", username).formParam("password", password).post("/auth/authorize/login"));
     }
 
+    public Response searchPatients(String name) {
+        return remember(form().formParam("query", name).post("/auth/authorize/patient"));
+    }
+
     public Response pickPatient(String patient) {
         return remember(form().formParam("patient", patient).post("/auth/authorize/patient"));
     }

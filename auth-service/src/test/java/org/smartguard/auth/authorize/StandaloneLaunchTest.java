@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -22,11 +24,13 @@ import org.smartguard.auth.authorize.AuthorizeFixtures.TestClient;
 import org.smartguard.auth.authorize.AuthorizeFixtures.TestUser;
 import org.smartguard.auth.token.AccessTokenVerifier;
 
+import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
 /** A standalone launch driven over HTTP the way a browser does it: authorize, login, consent, token. */
 @QuarkusTest
+@QuarkusTestResource(FhirPatientsStub.class)
 class StandaloneLaunchTest {
 
     private static final String SCOPE = "launch/patient openid fhirUser offline_access patient/Observation.rs patient/Condition.rs";
@@ -111,8 +115,16 @@ class StandaloneLaunchTest {
 
         browser.authorize(params).then().statusCode(200);
         browser.login(clinician.username(), clinician.password()).then().statusCode(200)
-                .body(containsString("name=\"patient\""));
-        browser.pickPatient("not a/valid id").then().statusCode(200).body(containsString("A patient id has"));
+                .body(containsString("name=\"query\""));
+        FhirPatientsStub.AUTHORIZATIONS.clear();
+        browser.searchPatients("Love").then().statusCode(200)
+                .body(containsString("Ada Lovelace")).body(containsString("1815-12-10")).body(containsString("value=\"picked-456\""));
+        String pickerToken = FhirPatientsStub.AUTHORIZATIONS.get(0).substring("Bearer ".length());
+        String claims = new String(Base64.getUrlDecoder().decode(pickerToken.split("\\.")[1]), StandardCharsets.UTF_8);
+        assertTrue(claims.contains("\"scope\":\"system/Patient.rs\""), claims);
+        browser.searchPatients("Nobody").then().statusCode(200).body(containsString("No patient has a name that starts with that."));
+        browser.pickPatient("not a/valid id").then().statusCode(200).body(containsString("That patient could not be found."));
+        browser.pickPatient("unknown-789").then().statusCode(200).body(containsString("That patient could not be found."));
         browser.pickPatient("picked-123").then().statusCode(200).body(containsString("picked-123"));
         Response redirect = browser.approve(List.of("launch/patient", "openid", "fhirUser", "patient/*.rs"));
 
