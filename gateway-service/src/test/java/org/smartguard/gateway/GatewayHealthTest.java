@@ -17,7 +17,9 @@ class GatewayHealthTest {
                 .then().statusCode(200)
                 .body("status", is("UP"))
                 .body("checks.find { it.name == 'Redis connection health check' }.status", is("UP"))
-                .body("checks.find { it.name == 'audit-outbox' }.status", is("UP"));
+                .body("checks.find { it.name == 'audit-outbox' }.status", is("UP"))
+                .body("checks.find { it.name == 'rate-limits' }.status", is("UP"))
+                .body("checks.find { it.name == 'rate-limits' }.data.store", is("redis"));
     }
 
     @Test
@@ -25,6 +27,8 @@ class GatewayHealthTest {
         given().when().get("/q/health/live").then().statusCode(200).body("status", is("UP"));
         given().when().get("/q/metrics")
                 .then().statusCode(200)
-                .body(containsString("jvm_memory_used_bytes"));
+                .body(containsString("jvm_memory_used_bytes"))
+                .body(containsString("smartguard_gateway_ratelimit_redis_available 1.0"))
+                .body(containsString("smartguard_gateway_ratelimit_local_decisions_total"));
     }
 }

@@ -5,6 +5,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
+import org.smartguard.gateway.patient.PatientOfRequest;
+
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -16,18 +18,21 @@ import io.vertx.core.http.HttpServerRequest;
 final class ForwardedHeaders {
 
     static final String REQUEST_ID = "X-Request-Id";
+    /** The client's patient hint ({@link PatientOfRequest#PATIENT_CONTEXT}) goes on under the name only the gateway sets. */
+    private static final String FHIR_PATIENT = "X-FHIR-Patient";
     private static final Pattern SAFE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "proxy-connection");
     /** Set only by the gateway; a client-sent value would be a forgery. */
     private static final Set<String> GATEWAY_OWNED = Set.of("x-forwarded-for", "x-forwarded-proto", "x-forwarded-host",
-            "x-forwarded-port", "x-forwarded-prefix", "forwarded", "x-real-ip", "x-fhir-patient", "x-request-id");
+            "x-forwarded-port", "x-forwarded-prefix", "forwarded", "x-real-ip", "x-fhir-patient", "x-request-id",
+            "x-patient-context");
 
     private ForwardedHeaders() {
     }
 
-    /** The headers to send upstream for {@code request}. */
-    static MultiMap upstreamRequest(HttpServerRequest request, String requestId, Upstream upstream) {
+    /** The headers to send upstream for {@code request}, whose client and scheme are as ClientAddresses found them. */
+    static MultiMap upstreamRequest(HttpServerRequest request, String requestId, Upstream upstream, String client, String proto) {
         MultiMap out = MultiMap.caseInsensitiveMultiMap();
         Set<String> named = connectionNamed(request.headers());
         request.headers().forEach(header -> {
@@ -36,8 +41,6 @@ final class ForwardedHeaders {
                 out.add(header.getKey(), header.getValue());
             }
         });
-        String client = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
-        String proto = request.scheme() == null ? "http" : request.scheme();
         String host = request.authority() == null ? upstream.host() : request.authority().toString();
         out.set("Host", upstream.host() + ":" + upstream.port());
         out.set("X-Forwarded-For", client);
@@ -45,15 +48,23 @@ final class ForwardedHeaders {
         out.set("X-Forwarded-Host", host);
         out.set("Forwarded", "for=" + quoted(client) + ";proto=" + proto + ";host=" + quoted(host));
         out.set(REQUEST_ID, requestId);
+        String patientContext = request.getHeader(PatientOfRequest.PATIENT_CONTEXT);
+        if (patientContext != null) {
+            out.set(FHIR_PATIENT, patientContext);
+        }
         return out;
     }
 
-    /** Copies an upstream response's end-to-end headers. */
+    /**
+     * Copies an upstream response's end-to-end headers. The gateway owns CORS: an {@code Access-Control-*} header it
+     * already set replaces the service's (two Allow-Origin values would make browsers refuse the response).
+     */
     static void copyResponse(MultiMap from, MultiMap to) {
         Set<String> named = connectionNamed(from);
         from.forEach(header -> {
             String name = header.getKey().toLowerCase(Locale.ROOT);
-            if (!HOP_BY_HOP.contains(name) && !named.contains(name)) {
+            boolean gatewaySet = name.startsWith("access-control-") && to.contains(name);
+            if (!HOP_BY_HOP.contains(name) && !named.contains(name) && !gatewaySet) {
                 to.add(header.getKey(), header.getValue());
             }
         });

@@ -2,21 +2,43 @@ package org.smartguard.gateway.routing;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
 import org.jboss.logging.Logger;
+import org.smartguard.commons.audit.AuditEventType;
+import org.smartguard.gateway.audit.AuditedRequest;
+import org.smartguard.gateway.audit.RequestAudit;
 import org.smartguard.gateway.auth.AccessPolicy;
 import org.smartguard.gateway.auth.BearerAuthenticator;
 import org.smartguard.gateway.auth.BearerRefusal;
+import org.smartguard.gateway.bot.BotRules;
+import org.smartguard.gateway.cors.CorsPolicy;
 import org.smartguard.gateway.errors.OperationOutcomes;
+import org.smartguard.gateway.headers.ResponseHeaders;
+import org.smartguard.gateway.hygiene.BodySizeLimit;
+import org.smartguard.gateway.hygiene.RequestHygiene;
+import org.smartguard.gateway.ip.ClientAddresses;
+import org.smartguard.gateway.ip.IpRules;
 import org.smartguard.gateway.path.PathGuard;
+import org.smartguard.gateway.patient.PatientOfRequest;
+import org.smartguard.gateway.ratelimit.RateDecision;
+import org.smartguard.gateway.ratelimit.RateLimitExceeded;
+import org.smartguard.gateway.ratelimit.RateLimitHeaders;
+import org.smartguard.gateway.ratelimit.RateLimitStoreUnavailable;
+import org.smartguard.gateway.ratelimit.RateLimiter;
 
 import io.netty.channel.ConnectTimeoutException;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.Context;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -32,8 +54,9 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * The gateway's routing and non-blocking proxy. One handler sees every request first and routes on the RAW path
  * (Vert.x routes match a decoded, normalized path, in which {@code /fhir/%2e%2e/audit} would become
- * {@code /audit}); the path guard refuses anything a decoder could change. Bodies stream through in both
- * directions without being buffered whole.
+ * {@code /audit}); the path guard refuses anything a decoder could change. Then, in order: method, route, client
+ * address rules, User-Agent rules, CORS preflight, bearer token and scope (or, on public paths, the per-address
+ * budget), the per-patient budget, the proxy. Bodies stream through in both directions without being buffered whole.
  */
 @ApplicationScoped
 public class ProxyRouter {
@@ -41,16 +64,37 @@ public class ProxyRouter {
     private static final Logger LOG = Logger.getLogger(ProxyRouter.class);
     /** Quarkus' own endpoints (health, metrics) on this port. */
     private static final String QUARKUS_PREFIX = "/q/";
+    /** No decision for the headers: the request was not counted against any budget. */
+    private static final CompletionStage<RateDecision> UNLIMITED = CompletableFuture.completedFuture(null);
+    private static final String RATE_LIMITED = "SG-GW-429-RATE-LIMIT";
 
     private final List<Upstream> upstreams;
     private final GatewayRoutesConfig.Upstream timeouts;
     private final AccessPolicy policy;
     private final BearerAuthenticator authenticator;
+    private final RateLimiter rateLimiter;
+    private final CorsPolicy cors;
+    private final ResponseHeaders responseHeaders;
+    private final ClientAddresses clientAddresses;
+    private final IpRules ipRules;
+    private final BotRules botRules;
+    private final long maxBodyBytes;
+    private final RequestAudit audit;
     private HttpClient client;
 
-    ProxyRouter(GatewayRoutesConfig config, AccessPolicy policy, BearerAuthenticator authenticator) {
+    ProxyRouter(GatewayRoutesConfig config, AccessPolicy policy, BearerAuthenticator authenticator, RateLimiter rateLimiter,
+            CorsPolicy cors, ResponseHeaders responseHeaders, ClientAddresses clientAddresses, IpRules ipRules, BotRules botRules,
+            RequestAudit audit, @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize) {
+        this.audit = audit;
+        this.maxBodyBytes = maxBodySize.asLongValue();
+        this.clientAddresses = clientAddresses;
+        this.ipRules = ipRules;
+        this.botRules = botRules;
         this.policy = policy;
         this.authenticator = authenticator;
+        this.rateLimiter = rateLimiter;
+        this.cors = cors;
+        this.responseHeaders = responseHeaders;
         this.upstreams = config.routes().entrySet().stream()
                 .map(entry -> Upstream.of(entry.getKey(), entry.getValue()))
                 .sorted(Comparator.comparingInt((Upstream upstream) -> upstream.prefix().length()).reversed())
@@ -69,53 +113,130 @@ public class ProxyRouter {
 
     private void dispatch(RoutingContext context) {
         HttpServerRequest request = context.request();
+        HttpServerResponse response = context.response();
+        AuditedRequest audited = new AuditedRequest(request, ForwardedHeaders.requestId(request));
+        response.putHeader(ForwardedHeaders.REQUEST_ID, audited.requestId());
+        String framing = RequestHygiene.framingRefusal(request);
+        if (framing != null) {
+            // the rest of this connection's bytes cannot be trusted to frame the next request
+            closeAfter(request, response);
+            refuse(audited, response, 400, "invalid", "SG-GW-400-FRAMING", framing);
+            return;
+        }
+        if (RequestHygiene.declaresTooLargeBody(request, maxBodyBytes)) {
+            closeAfter(request, response);
+            refuse(audited, response, 413, "too-costly", "SG-GW-413-BODY", "the request body is larger than " + maxBodyBytes + " bytes");
+            return;
+        }
         String path = request.path();
         String refusal = PathGuard.refusal(path);
         if (refusal != null) {
-            OperationOutcomes.send(context.response(), 400, "invalid", "SG-GW-PATH", refusal);
+            refuse(audited, response, 400, "invalid", "SG-GW-PATH", refusal);
             return;
         }
         if (path.startsWith(QUARKUS_PREFIX)) {
             context.next();
             return;
         }
-        Upstream upstream = upstreams.stream().filter(candidate -> candidate.matches(path)).findFirst().orElse(null);
-        if (upstream == null) {
-            OperationOutcomes.send(context.response(), 404, "not-found", "SG-GW-NO-ROUTE", "no service answers this path");
+        String clientAddress = clientAddresses.of(request);
+        String scheme = clientAddresses.scheme(request);
+        audited.clientAddress(clientAddress);
+        responseHeaders.onEveryResponse(scheme, response);
+        if (audit.saturated()) {
+            // serving requests that cannot be audited would break the suite's promise; shed load instead
+            response.putHeader("Retry-After", "1");
+            refuse(audited, response, 503, "transient", "SG-GW-AUDIT-BACKLOG", "the gateway is overloaded; retry shortly");
             return;
         }
-        String requestId = ForwardedHeaders.requestId(request);
-        if (policy.isPublic(path)) {
-            forward(request, context.response(), upstream, requestId);
+        if (RequestHygiene.isRefusedMethod(request.method())) {
+            response.putHeader("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+            refuse(audited, response, 405, "not-supported", "SG-GW-405-METHOD", request.method() + " is not served");
+            return;
+        }
+        Upstream upstream = upstreams.stream().filter(candidate -> candidate.matches(path)).findFirst().orElse(null);
+        if (upstream == null) {
+            refuse(audited, response, 404, "not-found", "SG-GW-NO-ROUTE", "no service answers this path");
+            return;
+        }
+        audited.route(upstream.name());
+        if (!ipRules.admits(upstream.name(), clientAddress)) {
+            refuse(audited, response, 403, "forbidden", "SG-GW-403-IP", "this address may not use this service");
+            return;
+        }
+        if (!botRules.admits(request.getHeader("User-Agent"))) {
+            refuse(audited, response, 403, "forbidden", "SG-GW-403-BOT", "this client is not allowed; use an application's HTTP client");
+            return;
+        }
+        if (CorsPolicy.isPreflight(request)) {
+            if (!cors.answerPreflight(request, response)) {
+                audit.refused(audited, AuditEventType.ACCESS_DENIED, 403, CorsPolicy.REFUSAL_CODE);
+            }
+            return;
+        }
+        cors.allowOrigin(request, response);
+        CompletionStage<RateDecision> admission = admit(request, path, upstream, audited);
+        if (admission == UNLIMITED) {
+            forward(request, response, upstream, audited, scheme);
             return;
         }
         request.pause();
         Context vertxContext = Vertx.currentContext();
-        authenticator.authenticate(request)
-                .thenAccept(token -> policy.checkScope(path, token))
-                .whenComplete((allowed, failure) -> vertxContext.runOnContext(ignored -> {
-                    if (failure == null) {
-                        forward(request, context.response(), upstream, requestId);
-                    } else {
-                        refuse(request, context.response(), failure);
-                    }
-                }));
+        admission.whenComplete((decision, failure) -> vertxContext.runOnContext(ignored -> {
+            if (failure == null) {
+                if (decision != null) {
+                    RateLimitHeaders.write(decision, response);
+                }
+                forward(request, response, upstream, audited, scheme);
+            } else {
+                request.resume();
+                refuse(audited, response, failure);
+            }
+        }));
     }
 
-    private static void refuse(HttpServerRequest request, HttpServerResponse response, Throwable failure) {
+    /** Closes the connection once the refusal is written, rather than reading (or misreading) what follows. */
+    private static void closeAfter(HttpServerRequest request, HttpServerResponse response) {
+        response.putHeader("Connection", "close").endHandler(ignored -> request.connection().close());
+    }
+
+    /** Completes with the rate decision to report (null when not counted), or fails with the reason to refuse. */
+    private CompletionStage<RateDecision> admit(HttpServerRequest request, String path, Upstream upstream, AuditedRequest audited) {
+        if (policy.isPublic(path)) {
+            return rateLimiter.limitsAddress(path) ? rateLimiter.admitAddressRequest(audited.clientAddress()) : UNLIMITED;
+        }
+        return authenticator.authenticate(request).thenCompose(token -> {
+            audited.authenticated(token, PatientOfRequest.of(token, request));
+            policy.checkScope(path, token);
+            return rateLimiter.admitPatientRequest(token, request, upstream.name());
+        });
+    }
+
+    /** The gateway's own answer, audited as an access refusal. */
+    private void refuse(AuditedRequest audited, HttpServerResponse response, int status, String issueType, String code, String message) {
+        OperationOutcomes.send(response, status, issueType, code, message);
+        audit.refused(audited, AuditEventType.ACCESS_DENIED, status, code);
+    }
+
+    private void refuse(AuditedRequest audited, HttpServerResponse response, Throwable failure) {
         Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-        request.resume();
         if (cause instanceof BearerRefusal refusal) {
             response.putHeader("WWW-Authenticate", refusal.challenge());
             String issueType = refusal.status() == 403 ? "forbidden" : refusal.status() == 400 ? "invalid" : "login";
-            OperationOutcomes.send(response, refusal.status(), issueType, refusal.code(), refusal.getMessage());
+            refuse(audited, response, refusal.status(), issueType, refusal.code(), refusal.getMessage());
+        } else if (cause instanceof RateLimitExceeded exceeded) {
+            RateLimitHeaders.write(exceeded.decision(), response);
+            OperationOutcomes.send(response, 429, "throttled", RATE_LIMITED, exceeded.getMessage());
+            audit.refused(audited, AuditEventType.RATE_LIMITED, 429, RATE_LIMITED);
+        } else if (cause instanceof RateLimitStoreUnavailable unavailable) {
+            refuse(audited, response, 503, "transient", "SG-GW-RATE-LIMIT-UNAVAILABLE", unavailable.getMessage());
         } else {
-            LOG.errorf(cause, "authentication failed unexpectedly");
-            OperationOutcomes.send(response, 503, "transient", "SG-GW-AUTH-UNAVAILABLE", "the request could not be authenticated now");
+            LOG.errorf(cause, "admission failed unexpectedly");
+            refuse(audited, response, 503, "transient", "SG-GW-AUTH-UNAVAILABLE", "the request could not be authenticated now");
         }
     }
 
-    private void forward(HttpServerRequest request, HttpServerResponse response, Upstream upstream, String requestId) {
+    private void forward(HttpServerRequest request, HttpServerResponse response, Upstream upstream, AuditedRequest audited,
+            String scheme) {
         request.pause();
         String query = request.query();
         RequestOptions options = new RequestOptions()
@@ -123,40 +244,74 @@ public class ProxyRouter {
                 .setHost(upstream.host())
                 .setPort(upstream.port())
                 .setURI(query == null ? request.path() : request.path() + "?" + query)
-                .setHeaders(ForwardedHeaders.upstreamRequest(request, requestId, upstream))
+                .setHeaders(ForwardedHeaders.upstreamRequest(request, audited.requestId(), upstream, audited.clientAddress(), scheme))
                 .setIdleTimeout(timeouts.responseTimeout().toMillis());
-        response.putHeader(ForwardedHeaders.REQUEST_ID, requestId);
         client.request(options)
                 .compose(upstreamRequest -> send(request, upstreamRequest))
-                .onSuccess(upstreamResponse -> relay(upstreamResponse, response))
-                .onFailure(failure -> upstreamFailed(failure, upstream, request, response));
+                .onSuccess(upstreamResponse -> {
+                    relay(upstreamResponse, request.path(), response);
+                    audit.forwarded(audited, upstreamResponse.statusCode());
+                })
+                .onFailure(failure -> upstreamFailed(failure, upstream, request, response, audited));
     }
 
-    private static io.vertx.core.Future<HttpClientResponse> send(HttpServerRequest request, HttpClientRequest upstreamRequest) {
+    private io.vertx.core.Future<HttpClientResponse> send(HttpServerRequest request, HttpClientRequest upstreamRequest) {
         if (request.getHeader("Content-Length") == null && request.getHeader("Transfer-Encoding") != null) {
             upstreamRequest.setChunked(true);
+            return sendLimited(request, upstreamRequest);
         }
         return upstreamRequest.send(request);
     }
 
-    private static void relay(HttpClientResponse upstreamResponse, HttpServerResponse response) {
+    /**
+     * A chunked body, counted on its way: past the limit the upstream request is reset (not ended, which would hand
+     * the service a truncated body as if it were whole) and the result fails with {@link BodySizeLimit.BodyTooLarge}.
+     */
+    private io.vertx.core.Future<HttpClientResponse> sendLimited(HttpServerRequest request, HttpClientRequest upstreamRequest) {
+        Promise<HttpClientResponse> result = Promise.promise();
+        // the reset below is this code's own decision and reported through the result, not an error to log
+        upstreamRequest.exceptionHandler(ignored -> { });
+        new BodySizeLimit(request, maxBodyBytes).pipe().endOnFailure(false).to(upstreamRequest).onFailure(failure -> {
+            upstreamRequest.reset(0, failure);
+            result.tryFail(failure);
+        });
+        upstreamRequest.response().onComplete(answer -> {
+            if (answer.succeeded()) {
+                result.tryComplete(answer.result());
+            } else {
+                result.tryFail(answer.cause());
+            }
+        });
+        return result.future();
+    }
+
+    private void relay(HttpClientResponse upstreamResponse, String path, HttpServerResponse response) {
         response.setStatusCode(upstreamResponse.statusCode());
         response.setStatusMessage(upstreamResponse.statusMessage());
         ForwardedHeaders.copyResponse(upstreamResponse.headers(), response.headers());
+        responseHeaders.onUpstreamResponse(path, response);
         if (upstreamResponse.getHeader("Content-Length") == null) {
             response.setChunked(true);
         }
         upstreamResponse.pipeTo(response);
     }
 
-    private static void upstreamFailed(Throwable failure, Upstream upstream, HttpServerRequest request, HttpServerResponse response) {
+    private void upstreamFailed(Throwable failure, Upstream upstream, HttpServerRequest request, HttpServerResponse response,
+            AuditedRequest audited) {
         request.resume();
+        if (failure instanceof BodySizeLimit.BodyTooLarge tooLarge) {
+            closeAfter(request, response);
+            refuse(audited, response, 413, "too-costly", "SG-GW-413-BODY", tooLarge.getMessage());
+            return;
+        }
         boolean timedOut = failure instanceof TimeoutException || failure instanceof ConnectTimeoutException;
         LOG.warnf("upstream %s %s: %s", upstream.name(), timedOut ? "timed out" : "failed", failure.getMessage());
         if (timedOut) {
             OperationOutcomes.send(response, 504, "timeout", "SG-GW-UPSTREAM-TIMEOUT", "the " + upstream.name() + " service did not answer in time");
+            audit.upstreamFailed(audited, 504, "SG-GW-UPSTREAM-TIMEOUT");
         } else {
             OperationOutcomes.send(response, 502, "transient", "SG-GW-UPSTREAM-FAILED", "the " + upstream.name() + " service is unavailable");
+            audit.upstreamFailed(audited, 502, "SG-GW-UPSTREAM-FAILED");
         }
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -15,12 +16,16 @@ import io.vertx.core.json.JsonObject;
 /**
  * Real HTTP servers standing in for the auth, fhir and audit services: each answers with what it received
  * (method, URI, headers, body size) and records it, so a test can tell which upstream a request reached. A path
- * ending in {@code /silent} is never answered. The auth upstream also publishes the test JWKS. The route {@code /down} points at a port nobody listens on.
+ * ending in {@code /silent} is never answered. A request may ask for response headers: {@code X-Echo-Cache-Control}
+ * comes back as {@code Cache-Control}, {@code X-Echo-Cors} makes the service answer its own
+ * {@code Access-Control-Allow-Origin: *}. The auth upstream also publishes the test JWKS. The route {@code /down} points at a port nobody listens on.
  */
 public class UpstreamServers implements QuarkusTestResourceLifecycleManager {
 
     /** Every request an upstream received, as "name METHOD uri". */
     public static final List<String> RECEIVED = new CopyOnWriteArrayList<>();
+    /** Every request whose body an upstream received to its end, as "name METHOD uri". */
+    public static final List<String> COMPLETE_BODIES = new CopyOnWriteArrayList<>();
 
     private Vertx vertx;
 
@@ -35,7 +40,9 @@ public class UpstreamServers implements QuarkusTestResourceLifecycleManager {
                 "smartguard.gateway.routes.audit.upstream", "http://127.0.0.1:" + echo("audit"),
                 "smartguard.gateway.routes.down.prefix", "/down",
                 "smartguard.gateway.routes.down.upstream", "http://127.0.0.1:" + closedPort(),
-                "smartguard.gateway.upstream.response-timeout", "1s");
+                "smartguard.gateway.upstream.response-timeout", "1s",
+                // each run counts in its own Redis keys, so runs within one window never share a budget
+                "smartguard.gateway.ratelimit.key-prefix", "test:gateway:ratelimit:" + UUID.randomUUID() + ":");
     }
 
     private int echo(String name) {
@@ -49,8 +56,15 @@ public class UpstreamServers implements QuarkusTestResourceLifecycleManager {
                 return;
             }
             request.body().onSuccess(body -> {
+                COMPLETE_BODIES.add(name + " " + request.method() + " " + request.uri());
                 JsonObject headers = new JsonObject();
                 request.headers().forEach(h -> headers.put(h.getKey().toLowerCase(), h.getValue()));
+                if (request.getHeader("X-Echo-Cache-Control") != null) {
+                    request.response().putHeader("Cache-Control", request.getHeader("X-Echo-Cache-Control"));
+                }
+                if (request.getHeader("X-Echo-Cors") != null) {
+                    request.response().putHeader("Access-Control-Allow-Origin", "*");
+                }
                 request.response()
                         .putHeader("Content-Type", "application/json")
                         .putHeader("Connection", "keep-alive, X-Upstream-Private")

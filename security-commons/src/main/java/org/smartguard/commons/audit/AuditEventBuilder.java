@@ -29,6 +29,7 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.StringType;
 
 /**
  * Builds FHIR R4 AuditEvents shaped after IHE BALP (Basic Audit Log Patterns). BALP wants one event per
@@ -54,6 +55,7 @@ public final class AuditEventBuilder {
     private final List<String> resources = new ArrayList<>();
     private String query;
     private String requestId;
+    private String userAgent;
 
     private AuditEventBuilder(AuditEventType type, String observer) {
         this.type = Objects.requireNonNull(type, "type");
@@ -133,6 +135,12 @@ public final class AuditEventBuilder {
     /** The request id (X-Request-Id), recorded as the BALP transaction entity. */
     public AuditEventBuilder requestId(String requestId) {
         this.requestId = requestId;
+        return this;
+    }
+
+    /** The caller's User-Agent, recorded as a detail of the request entity (so only with {@link #requestId}). */
+    public AuditEventBuilder userAgent(String userAgent) {
+        this.userAgent = userAgent;
         return this;
     }
 
@@ -263,9 +271,13 @@ public final class AuditEventBuilder {
     }
 
     private AuditEventEntityComponent transactionEntity() {
-        return new AuditEventEntityComponent()
+        AuditEventEntityComponent entity = new AuditEventEntityComponent()
                 .setWhat(new Reference().setIdentifier(new Identifier().setValue(AuditText.clean(requestId))))
                 .setType(new Coding(BALP_ENTITY_TYPE, "XrequestId", "X-Request-Id"));
+        if (userAgent != null) {
+            entity.addDetail().setType("User-Agent").setValue(new StringType(AuditText.clean(userAgent)));
+        }
+        return entity;
     }
 
     private static CodeableConcept concept(String system, String code, String display) {

@@ -1,0 +1,108 @@
+package org.smartguard.gateway.audit;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.jboss.logging.Logger;
+import org.smartguard.commons.audit.AuditPublisher;
+
+/**
+ * Moves the gateway's audit events off the event loop into the publisher's spool. Publishing fsyncs, and the spool
+ * writes one append at a time, so one writer thread takes everything waiting (up to {@code maxBatch}) and publishes
+ * it as one append: one fsync per batch, so the busier the gateway, the larger the batches (group commit). The queue
+ * is bounded; when it is nearly full the gateway is {@link #saturated()} and refuses new requests rather than
+ * serving them unaudited or growing without bound.
+ */
+final class AuditWriter implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(AuditWriter.class);
+
+    private final AuditPublisher publisher;
+    private final BlockingQueue<AuditEvent> queue;
+    private final int maxBatch;
+    private final int reserve;
+    private final AtomicLong lost = new AtomicLong();
+    private final Thread writer;
+    private volatile boolean closing;
+
+    AuditWriter(AuditPublisher publisher, int capacity, int maxBatch) {
+        this.publisher = publisher;
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.maxBatch = maxBatch;
+        // room kept for the events of requests already admitted when saturation is noticed
+        this.reserve = Math.max(1, capacity / 10);
+        this.writer = new Thread(this::writeUntilClosed, "gateway-audit-writer");
+        this.writer.setDaemon(true);
+        this.writer.start();
+    }
+
+    /** Queues events without blocking. */
+    void offer(List<AuditEvent> events) {
+        for (AuditEvent event : events) {
+            if (!queue.offer(event)) {
+                lost.incrementAndGet();
+                LOG.errorf("audit queue full: an audit event of the gateway was lost (%d so far)", lost.get());
+            }
+        }
+    }
+
+    /** True while fewer than a tenth of the queue's places are free: new requests should be refused. */
+    boolean saturated() {
+        return queue.remainingCapacity() < reserve;
+    }
+
+    int waiting() {
+        return queue.size();
+    }
+
+    /** Events that found the queue full (only possible when requests race past the saturation check). */
+    long lost() {
+        return lost.get();
+    }
+
+    private void writeUntilClosed() {
+        List<AuditEvent> batch = new ArrayList<>(maxBatch);
+        while (!closing || !queue.isEmpty()) {
+            try {
+                AuditEvent first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, maxBatch - 1);
+                publisher.publishAll(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "%d audit events of the gateway could not be stored", batch.size());
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    /** Writes what is queued (for at most {@code timeout}), then stops. */
+    void close(Duration timeout) {
+        closing = true;
+        try {
+            writer.join(timeout.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!queue.isEmpty()) {
+            LOG.errorf("%d audit events of the gateway were not stored at shutdown", queue.size());
+        }
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(5));
+    }
+}

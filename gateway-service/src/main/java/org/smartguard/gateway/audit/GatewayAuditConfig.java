@@ -1,0 +1,21 @@
+package org.smartguard.gateway.audit;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** {@code smartguard.gateway.audit.*}: the gateway's audit events (one per request decision). */
+@ConfigMapping(prefix = "smartguard.gateway.audit")
+public interface GatewayAuditConfig {
+
+    /** Events waiting for the spool at most; with less than a tenth free, new requests are refused (503). */
+    @WithDefault("20000")
+    int queueCapacity();
+
+    /** Events written to the spool with one fsync at most. */
+    @WithDefault("1000")
+    int batchSize();
+
+    /** The public prefix of FHIR requests, to name their interaction roughly. */
+    @WithDefault("/fhir")
+    String fhirPrefix();
+}

@@ -1,0 +1,104 @@
+package org.smartguard.gateway.audit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.junit.jupiter.api.Test;
+import org.smartguard.commons.audit.AuditPublisher;
+
+/** The queue between the event loop and the spool, with a publisher that stands still until the test lets it go. */
+class AuditWriterTest {
+
+    /** Records each publishAll call; the first one waits for {@link #release}. */
+    private static final class SlowSpool implements AuditPublisher {
+        final CountDownLatch release = new CountDownLatch(1);
+        final List<Integer> batches = new CopyOnWriteArrayList<>();
+        final List<String> ids = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void publish(AuditEvent event) {
+            publishAll(List.of(event));
+        }
+
+        @Override
+        public void publishAll(List<AuditEvent> events) {
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            batches.add(events.size());
+            events.forEach(event -> ids.add(event.getIdPart()));
+        }
+
+        @Override
+        public long pendingEvents() {
+            return 0;
+        }
+    }
+
+    private static AuditEvent event() {
+        AuditEvent event = new AuditEvent();
+        event.setId(UUID.randomUUID().toString());
+        return event;
+    }
+
+    @Test
+    void eventsQueuedWhileTheSpoolIsBusyAreWrittenInBatchesAllOfThem() {
+        SlowSpool spool = new SlowSpool();
+        try (AuditWriter writer = new AuditWriter(spool, 1000, 100)) {
+            writer.offer(List.of(event()));
+            await().atMost(Duration.ofSeconds(10)).until(() -> writer.waiting() == 0); // the writer holds the first event
+            for (int i = 0; i < 250; i++) {
+                writer.offer(List.of(event()));
+            }
+            spool.release.countDown();
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> spool.ids.size() == 251);
+            assertEquals(251, spool.ids.stream().distinct().count());
+            assertEquals(List.of(1, 100, 100, 50), spool.batches, "one fsync per batch of what was waiting");
+            assertEquals(0, writer.lost());
+        }
+    }
+
+    @Test
+    void aNearlyFullQueueSaysSaturatedAndRecoversOnceWritten() {
+        SlowSpool spool = new SlowSpool();
+        try (AuditWriter writer = new AuditWriter(spool, 100, 1000)) {
+            writer.offer(List.of(event()));
+            await().atMost(Duration.ofSeconds(10)).until(() -> writer.waiting() == 0);
+            for (int i = 0; i < 90; i++) {
+                writer.offer(List.of(event()));
+            }
+            assertFalse(writer.saturated(), "ten places free: still accepting");
+            writer.offer(List.of(event()));
+            assertTrue(writer.saturated(), "fewer than a tenth free");
+
+            spool.release.countDown();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !writer.saturated() && spool.ids.size() == 92);
+            assertEquals(0, writer.lost());
+        }
+    }
+
+    @Test
+    void closingWritesWhatIsQueued() {
+        SlowSpool spool = new SlowSpool();
+        spool.release.countDown();
+        AuditWriter writer = new AuditWriter(spool, 1000, 10);
+        for (int i = 0; i < 35; i++) {
+            writer.offer(List.of(event()));
+        }
+        writer.close(Duration.ofSeconds(10));
+        assertEquals(35, spool.ids.size());
+    }
+}

@@ -1,0 +1,106 @@
+package org.smartguard.gateway.ratelimit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+
+/** The Lua window against the real Redis, through two independent clients standing in for two gateway replicas. */
+class SharedSlidingWindowTest {
+
+    private static final Duration MINUTE = Duration.ofMinutes(1);
+
+    private static Vertx vertx;
+    private static RedisSlidingWindow replicaA;
+    private static RedisSlidingWindow replicaB;
+
+    @BeforeAll
+    static void twoReplicas() {
+        vertx = Vertx.vertx();
+        replicaA = new RedisSlidingWindow(Redis.createClient(vertx, options("redis://127.0.0.1:6379")), Duration.ofSeconds(5));
+        replicaB = new RedisSlidingWindow(Redis.createClient(vertx, options("redis://127.0.0.1:6379")), Duration.ofSeconds(5));
+    }
+
+    @AfterAll
+    static void close() {
+        vertx.closeAndAwait();
+    }
+
+    /** A client like the gateway's (quarkus.redis.max-pool-waiting): a burst waits for a connection, never fails. */
+    static RedisOptions options(String url) {
+        return new RedisOptions().setConnectionString(url).setMaxPoolSize(8).setMaxPoolWaiting(2048);
+    }
+
+    private static String uniqueKey() {
+        return "test:gateway:window:" + UUID.randomUUID();
+    }
+
+    private static List<RateDecision> concurrently(int requests, String key, int limit, Duration window) throws Exception {
+        List<CompletableFuture<RateDecision>> calls = new ArrayList<>();
+        for (int i = 0; i < requests; i++) {
+            RedisSlidingWindow replica = i % 2 == 0 ? replicaA : replicaB;
+            calls.add(replica.admit(key, limit, window).toCompletableFuture());
+        }
+        CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        return calls.stream().map(CompletableFuture::join).toList();
+    }
+
+    @Test
+    void twoReplicasSendingOneHundredFiftyAtOnceAdmitExactlyTheLimit() throws Exception {
+        List<RateDecision> decisions = concurrently(150, uniqueKey(), 100, MINUTE);
+
+        assertEquals(100, decisions.stream().filter(RateDecision::admitted).count());
+        assertEquals(50, decisions.stream().filter(decision -> !decision.admitted()).count());
+        assertTrue(decisions.stream().filter(decision -> !decision.admitted())
+                .allMatch(refused -> refused.remaining() == 0 && refused.resetMillis() > 0 && refused.resetMillis() <= MINUTE.toMillis()));
+    }
+
+    @Test
+    void anotherKeyIsUnaffectedByAnExhaustedOne() throws Exception {
+        String exhausted = uniqueKey();
+        concurrently(12, exhausted, 10, MINUTE);
+
+        RateDecision other = replicaB.admit(uniqueKey(), 10, MINUTE).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        RateDecision again = replicaA.admit(exhausted, 10, MINUTE).toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+        assertTrue(other.admitted());
+        assertEquals(9, other.remaining());
+        assertFalse(again.admitted());
+    }
+
+    @Test
+    void remainingCountsDownAcrossReplicas() throws Exception {
+        String key = uniqueKey();
+        assertEquals(2, replicaA.admit(key, 3, MINUTE).toCompletableFuture().get(5, TimeUnit.SECONDS).remaining());
+        assertEquals(1, replicaB.admit(key, 3, MINUTE).toCompletableFuture().get(5, TimeUnit.SECONDS).remaining());
+        assertEquals(0, replicaA.admit(key, 3, MINUTE).toCompletableFuture().get(5, TimeUnit.SECONDS).remaining());
+        assertFalse(replicaB.admit(key, 3, MINUTE).toCompletableFuture().get(5, TimeUnit.SECONDS).admitted());
+    }
+
+    @Test
+    void aBurstyClientThatStaysUnderTheLimitIsNeverRefused() throws Exception {
+        String key = uniqueKey();
+        Duration window = Duration.ofSeconds(1);
+        for (int burst = 0; burst < 3; burst++) {
+            List<RateDecision> decisions = concurrently(20, key, 20, window);
+            assertTrue(decisions.stream().allMatch(RateDecision::admitted), "burst " + burst + " was refused in part");
+            long windowOver = System.nanoTime() + window.toNanos() + TimeUnit.MILLISECONDS.toNanos(5);
+            await().atMost(Duration.ofSeconds(3)).until(() -> System.nanoTime() >= windowOver);
+        }
+    }
+}
