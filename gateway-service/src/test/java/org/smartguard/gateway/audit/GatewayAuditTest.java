@@ -13,13 +13,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.smartguard.gateway.routing.RawHttp;
-import org.smartguard.gateway.routing.TestTokens;
 import org.smartguard.gateway.routing.UpstreamServers;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.smartguard.commons.testing.TestAuthority;
 
 /** Each decision reaches the audit topic (the real broker) through the gateway's spool. */
 @QuarkusTest
@@ -80,7 +80,7 @@ class GatewayAuditTest {
     void aForwardedRequestIsAuditedWithClientUserAgentPatientAndTheServicesStatus() {
         String patient = "audit-patient-" + UUID.randomUUID();
         String requestId = newRequestId();
-        given().auth().oauth2(TestTokens.patientToken(patient, "patient/*.rs"))
+        given().auth().oauth2(TestAuthority.patientToken(patient, "patient/*.rs"))
                 .header("User-Agent", USER_AGENT).header("X-Request-Id", requestId)
                 .when().get("/fhir/Observation?code=8867-4").then().statusCode(200);
 
@@ -94,7 +94,7 @@ class GatewayAuditTest {
         assertEquals("127.0.0.1", clientAddress(event));
         assertEquals(USER_AGENT, userAgent(event));
         assertTrue(agents(event).encode().contains("test-app"), "the client_id is recorded");
-        assertTrue(agents(event).encode().contains("tester"), "the subject is recorded");
+        assertTrue(agents(event).encode().contains("test-subject"), "the subject is recorded");
         assertEquals("gateway-service", event.getJsonObject("source").getJsonObject("observer").getString("display"));
     }
 
@@ -113,10 +113,10 @@ class GatewayAuditTest {
     @Test
     void aThrottledRequestIsAuditedAsRateLimitedForItsPatient() {
         String patient = "audit-patient-" + UUID.randomUUID();
-        JwtClaims claims = TestTokens.baseClaims("patient/*.rs");
+        JwtClaims claims = TestAuthority.claims("patient/*.rs");
         claims.setClaim("client_id", "ratelimit-test");
         claims.setClaim("patient", patient);
-        String token = TestTokens.sign(claims);
+        String token = TestAuthority.sign(claims);
         for (int i = 0; i < 5; i++) {
             given().auth().oauth2(token).when().get("/fhir/Observation").then().statusCode(200);
         }
@@ -145,7 +145,7 @@ class GatewayAuditTest {
     @Test
     void aServiceThatIsDownIsAuditedAsASeriousFailure() {
         String requestId = newRequestId();
-        given().auth().oauth2(TestTokens.patientToken("audit-p2", "patient/*.rs")).header("X-Request-Id", requestId)
+        given().auth().oauth2(TestAuthority.patientToken("audit-p2", "patient/*.rs")).header("X-Request-Id", requestId)
                 .when().get("/down/anything").then().statusCode(502);
 
         JsonObject event = topic.awaitEventContaining(requestId).event();

@@ -18,12 +18,12 @@ import org.jose4j.jwt.NumericDate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.smartguard.commons.tokens.RevokedTokenKeys;
-import org.smartguard.gateway.routing.TestTokens;
 import org.smartguard.gateway.routing.UpstreamServers;
 
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import org.smartguard.commons.testing.TestAuthority;
 
 @QuarkusTest
 @QuarkusTestResource(UpstreamServers.class)
@@ -54,7 +54,7 @@ class BearerAuthenticationTest {
 
     @Test
     void validTokenIsForwardedWithItsAuthorization() {
-        String token = TestTokens.patientToken("p1", "patient/Patient.rs");
+        String token = TestAuthority.patientToken("p1", "patient/Patient.rs");
         given().auth().oauth2(token).when().get("/fhir/Patient/p1")
                 .then().statusCode(200)
                 .body("headers.authorization", is("Bearer " + token));
@@ -62,9 +62,9 @@ class BearerAuthenticationTest {
 
     @Test
     void expiredTokenIs401InvalidTokenSayingWhyWithoutEchoingIt() {
-        JwtClaims claims = TestTokens.baseClaims("patient/*.rs");
+        JwtClaims claims = TestAuthority.claims("patient/*.rs");
         claims.setExpirationTime(NumericDate.fromSeconds(Instant.now().minusSeconds(600).getEpochSecond()));
-        String token = TestTokens.sign(claims);
+        String token = TestAuthority.sign(claims);
         given().auth().oauth2(token).when().get("/fhir/Observation")
                 .then().statusCode(401)
                 .header("WWW-Authenticate", containsString("error=\"invalid_token\""))
@@ -75,7 +75,7 @@ class BearerAuthenticationTest {
 
     @Test
     void tamperedTokenIs401() {
-        String token = TestTokens.token("patient/*.rs");
+        String token = TestAuthority.systemToken("patient/*.rs");
         String tampered = token.substring(0, token.length() - 4) + (token.endsWith("AAAA") ? "BBBB" : "AAAA");
         given().auth().oauth2(tampered).when().get("/fhir/Observation")
                 .then().statusCode(401)
@@ -85,10 +85,10 @@ class BearerAuthenticationTest {
 
     @Test
     void revokedTokenIsRefusedEvenAfterItWasVerifiedAndCached() {
-        JwtClaims claims = TestTokens.baseClaims("patient/*.rs");
+        JwtClaims claims = TestAuthority.claims("patient/*.rs");
         String jti = UUID.randomUUID().toString();
         claims.setJwtId(jti);
-        String token = TestTokens.sign(claims);
+        String token = TestAuthority.sign(claims);
         given().auth().oauth2(token).when().get("/fhir/Observation").then().statusCode(200);
 
         redis.value(String.class).setex(RevokedTokenKeys.of(jti), 60, "revoked");
@@ -102,7 +102,7 @@ class BearerAuthenticationTest {
 
     @Test
     void tokenInTheQueryStringIsRefused() {
-        String token = TestTokens.token("patient/*.rs");
+        String token = TestAuthority.systemToken("patient/*.rs");
         given().queryParam("access_token", token).when().get("/fhir/Observation")
                 .then().statusCode(400)
                 .header("WWW-Authenticate", containsString("error=\"invalid_request\""));
@@ -112,7 +112,7 @@ class BearerAuthenticationTest {
 
     @Test
     void twoAuthorizationHeadersAreRefused() {
-        String token = TestTokens.token("patient/*.rs");
+        String token = TestAuthority.systemToken("patient/*.rs");
         given().header("Authorization", "Bearer " + token).header("Authorization", "Bearer " + token)
                 .when().get("/fhir/Observation")
                 .then().statusCode(400)
@@ -128,13 +128,13 @@ class BearerAuthenticationTest {
 
     @Test
     void auditApiNeedsAScopeThatReadsAuditEvents() {
-        given().auth().oauth2(TestTokens.token("user/Observation.rs")).when().get("/audit/events")
+        given().auth().oauth2(TestAuthority.systemToken("user/Observation.rs")).when().get("/audit/events")
                 .then().statusCode(403)
                 .header("WWW-Authenticate", containsString("error=\"insufficient_scope\""))
                 .body("issue[0].code", is("forbidden"));
         nothingReachedAnUpstream();
-        given().auth().oauth2(TestTokens.token("user/AuditEvent.rs")).when().get("/audit/events").then().statusCode(200);
-        given().auth().oauth2(TestTokens.token("system/AuditEvent.read")).when().get("/audit/events").then().statusCode(200);
+        given().auth().oauth2(TestAuthority.systemToken("user/AuditEvent.rs")).when().get("/audit/events").then().statusCode(200);
+        given().auth().oauth2(TestAuthority.systemToken("system/AuditEvent.read")).when().get("/audit/events").then().statusCode(200);
     }
 
     @Test

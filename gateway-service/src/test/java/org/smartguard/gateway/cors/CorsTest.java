@@ -11,12 +11,12 @@ import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.smartguard.gateway.routing.TestTokens;
 import org.smartguard.gateway.routing.UpstreamServers;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import org.smartguard.commons.testing.TestAuthority;
 
 /** %test allows https://app.example.org (with credentials) and lists {@code null}, which must still never match. */
 @QuarkusTest
@@ -24,7 +24,7 @@ import io.restassured.response.Response;
 class CorsTest {
 
     private static final String APP = "https://app.example.org";
-    private static final String READER = TestTokens.patientToken("cors-patient", "patient/*.rs");
+    private static final String READER = TestAuthority.patientToken("cors-patient", "patient/*.rs");
 
     @BeforeEach
     void forget() {

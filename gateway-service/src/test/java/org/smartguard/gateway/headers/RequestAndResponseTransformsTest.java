@@ -6,18 +6,18 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.nullValue;
 
 import org.junit.jupiter.api.Test;
-import org.smartguard.gateway.routing.TestTokens;
 import org.smartguard.gateway.routing.UpstreamServers;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import org.smartguard.commons.testing.TestAuthority;
 
 @QuarkusTest
 @QuarkusTestResource(UpstreamServers.class)
 class RequestAndResponseTransformsTest {
 
-    private static final String CLINICIAN = TestTokens.token("user/*.rs");
-    private static final String AUDITOR = TestTokens.token("user/AuditEvent.rs");
+    private static final String CLINICIAN = TestAuthority.systemToken("user/*.rs");
+    private static final String AUDITOR = TestAuthority.systemToken("user/AuditEvent.rs");
 
     @Test
     void thePatientContextReachesTheServiceAsXFhirPatientAndAForgedOneDoesNot() {

@@ -16,7 +16,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.smartguard.gateway.audit.AuditTopic;
 import org.smartguard.gateway.routing.RawHttp;
-import org.smartguard.gateway.routing.TestTokens;
 import org.smartguard.gateway.routing.UpstreamServers;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -25,6 +24,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import io.vertx.core.json.JsonObject;
+import org.smartguard.commons.testing.TestAuthority;
 
 /**
  * The test runs behind a "proxy": loopback is a trusted proxy here, so X-Forwarded-For names the client. Bot rules
@@ -47,8 +47,8 @@ class IpAndBotRulesTest {
     }
 
     private static final String BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
-    private static final String READER = TestTokens.patientToken("ip-patient", "patient/*.rs");
-    private static final String AUDITOR = TestTokens.token("user/AuditEvent.rs");
+    private static final String READER = TestAuthority.patientToken("ip-patient", "patient/*.rs");
+    private static final String AUDITOR = TestAuthority.systemToken("user/AuditEvent.rs");
 
     @ConfigProperty(name = "quarkus.http.test-port")
     int port;

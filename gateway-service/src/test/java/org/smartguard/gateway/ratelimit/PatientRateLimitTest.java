@@ -19,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jose4j.jwt.JwtClaims;
 import org.junit.jupiter.api.Test;
-import org.smartguard.gateway.routing.TestTokens;
 import org.smartguard.gateway.routing.UpstreamServers;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -27,6 +26,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
+import org.smartguard.commons.testing.TestAuthority;
 
 /**
  * Per-patient and per-address budgets through the gateway. The client {@code ratelimit-test} has a budget of 5
@@ -50,19 +50,19 @@ class PatientRateLimitTest {
     }
 
     private static String smallClientPatientToken(String patient) {
-        JwtClaims claims = TestTokens.baseClaims("patient/*.rs");
+        JwtClaims claims = TestAuthority.claims("patient/*.rs");
         claims.setClaim("client_id", SMALL_CLIENT);
         claims.setClaim("patient", patient);
         claims.setClaim("fhirUser", "Patient/" + patient);
-        return TestTokens.sign(claims);
+        return TestAuthority.sign(claims);
     }
 
     private static String smallClientUserToken() {
-        JwtClaims claims = TestTokens.baseClaims("user/*.rs");
+        JwtClaims claims = TestAuthority.claims("user/*.rs");
         claims.setClaim("client_id", SMALL_CLIENT);
         claims.setSubject("clinician-" + UUID.randomUUID());
         claims.setClaim("fhirUser", "Practitioner/" + claims.getClaimValue("sub"));
-        return TestTokens.sign(claims);
+        return TestAuthority.sign(claims);
     }
 
     private static void spendSmallBudget(String token, String path) {
@@ -89,7 +89,7 @@ class PatientRateLimitTest {
     @Test
     void oneHundredFiftyConcurrentRequestsForOnePatientOnTwoReplicasAdmitExactlyOneHundred() throws Exception {
         String patient = newPatient();
-        String token = TestTokens.patientToken(patient, "patient/*.rs");
+        String token = TestAuthority.patientToken(patient, "patient/*.rs");
         // the gateway has seen this token once (verified and cached), as a busy app's would be; it counts as one
         given().auth().oauth2(token).when().get("/fhir/Observation?patient=" + patient).then().statusCode(200);
         Vertx vertx = Vertx.vertx();
@@ -184,9 +184,9 @@ class PatientRateLimitTest {
 
     @Test
     void aRouteWithItsOwnBudgetCountsInItsOwnWindow() {
-        JwtClaims claims = TestTokens.baseClaims("user/AuditEvent.rs user/Observation.rs");
+        JwtClaims claims = TestAuthority.claims("user/AuditEvent.rs user/Observation.rs");
         claims.setSubject("auditor-" + UUID.randomUUID());
-        String token = TestTokens.sign(claims);
+        String token = TestAuthority.sign(claims);
         for (int i = 0; i < 10; i++) {
             given().auth().oauth2(token).when().get("/audit/events").then().statusCode(200).header("RateLimit-Limit", "10");
         }

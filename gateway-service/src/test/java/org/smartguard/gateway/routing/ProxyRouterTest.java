@@ -18,13 +18,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import org.smartguard.commons.testing.TestAuthority;
 
 @QuarkusTest
 @QuarkusTestResource(UpstreamServers.class)
 class ProxyRouterTest {
 
-    private static final String READER = TestTokens.patientToken("p1", "patient/*.rs");
-    private static final String AUDITOR = TestTokens.token("user/AuditEvent.rs");
+    private static final String READER = TestAuthority.patientToken("p1", "patient/*.rs");
+    private static final String AUDITOR = TestAuthority.systemToken("user/AuditEvent.rs");
 
     @ConfigProperty(name = "quarkus.http.test-port")
     int port;

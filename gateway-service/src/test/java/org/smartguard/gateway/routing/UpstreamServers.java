@@ -12,6 +12,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
+import org.smartguard.commons.testing.TestAuthority;
 
 /**
  * Real HTTP servers standing in for the auth, fhir and audit services: each answers with what it received
@@ -48,7 +49,7 @@ public class UpstreamServers implements QuarkusTestResourceLifecycleManager {
     private int echo(String name) {
         HttpServer server = vertx.createHttpServer().requestHandler(request -> {
             if (request.path().equals("/auth/jwks")) {
-                request.response().putHeader("Content-Type", "application/json").end(TestTokens.jwks());
+                request.response().putHeader("Content-Type", "application/json").end(TestAuthority.jwksJson());
                 return;
             }
             RECEIVED.add(name + " " + request.method() + " " + request.uri());

@@ -44,7 +44,7 @@ public final class TestAuthority {
                 throw new IllegalStateException(e);
             }
             server.createContext("/auth/jwks", exchange -> {
-                byte[] body = new JsonWebKeySet(KEY).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY).getBytes(StandardCharsets.UTF_8);
+                byte[] body = jwksJson().getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().add("Content-Type", "application/json");
                 exchange.sendResponseHeaders(200, body.length);
                 try (OutputStream out = exchange.getResponseBody()) {
@@ -88,7 +88,19 @@ public final class TestAuthority {
         return token(scope, Map.of());
     }
 
+    /** The JWKS document this authority publishes. */
+    public static String jwksJson() {
+        return new JsonWebKeySet(KEY).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
+    }
+
     public static String token(String scope, Map<String, String> extraClaims) {
+        JwtClaims claims = claims(scope);
+        extraClaims.forEach(claims::setClaim);
+        return sign(claims);
+    }
+
+    /** The claims of a valid token with these scopes, for a test to alter before {@link #sign(JwtClaims)}. */
+    public static JwtClaims claims(String scope) {
         JwtClaims claims = new JwtClaims();
         claims.setIssuer(ISSUER);
         claims.setAudience(AUDIENCE);
@@ -98,8 +110,7 @@ public final class TestAuthority {
         claims.setExpirationTime(NumericDate.fromSeconds(Instant.now().plusSeconds(300).getEpochSecond()));
         claims.setClaim("client_id", "test-app");
         claims.setClaim("scope", scope);
-        extraClaims.forEach(claims::setClaim);
-        return sign(claims);
+        return claims;
     }
 
     public static String sign(JwtClaims claims) {
