@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.core.MultivaluedMap;
 
+import org.smartguard.auth.oauth.SecureTokens;
 import org.smartguard.auth.oauth.OAuthError;
 import org.smartguard.auth.oauth.OAuthException;
 
@@ -76,7 +77,7 @@ public class ClientAuthenticator {
         }
         return OAuthClient.findByClientId(clientId)
                 .filter(client -> client.type == ClientType.CONFIDENTIAL_SYMMETRIC)
-                .filter(client -> ClientSecrets.matches(secret, client.secretHash))
+                .filter(client -> SecureTokens.matches(secret, client.secretHash))
                 .orElseThrow(() -> OAuthException.invalidClient("client authentication failed"));
     }
 

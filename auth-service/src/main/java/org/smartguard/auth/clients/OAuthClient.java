@@ -30,7 +30,7 @@ public class OAuthClient extends PanacheEntityBase {
     @Column(nullable = false, length = 32)
     public ClientType type;
 
-    /** SHA-256 of the secret (secrets are generated, 256 random bits, so a slow hash adds nothing). */
+    /** SHA-256 of the secret, as {@link org.smartguard.auth.oauth.SecureTokens#hash} makes it (secrets are generated, 256 random bits). */
     @Column(name = "secret_hash", length = 64)
     public String secretHash;
 

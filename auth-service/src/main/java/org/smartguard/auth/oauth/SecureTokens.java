@@ -21,6 +21,17 @@ public final class SecureTokens {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
+    /**
+     * Whether {@code value} is what {@code storedHash} was made from, compared in constant time. Enough for client
+     * secrets too: they are generated here with 256 random bits, so a slow hash would add nothing.
+     */
+    public static boolean matches(String value, String storedHash) {
+        if (value == null || storedHash == null) {
+            return false;
+        }
+        return MessageDigest.isEqual(hash(value).getBytes(StandardCharsets.US_ASCII), storedHash.getBytes(StandardCharsets.US_ASCII));
+    }
+
     /** SHA-256, base64url: what is stored instead of a bearer value, so a database leak yields no usable token. */
     public static String hash(String value) {
         try {

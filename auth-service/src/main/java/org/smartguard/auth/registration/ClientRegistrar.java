@@ -8,7 +8,6 @@ import java.util.regex.Pattern;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
-import org.smartguard.auth.clients.ClientSecrets;
 import org.smartguard.auth.clients.ClientType;
 import org.smartguard.auth.clients.JwksUriPolicy;
 import org.smartguard.auth.clients.OAuthClient;
@@ -78,8 +77,8 @@ public class ClientRegistrar {
         apply(valid, client);
         String secret = null;
         if (valid.type() == ClientType.CONFIDENTIAL_SYMMETRIC) {
-            secret = ClientSecrets.generate();
-            client.secretHash = ClientSecrets.hash(secret);
+            secret = SecureTokens.random();
+            client.secretHash = SecureTokens.hash(secret);
         }
         client.persist();
         return new Registration(client, secret);

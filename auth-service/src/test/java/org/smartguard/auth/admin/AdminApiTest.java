@@ -20,11 +20,11 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
+import org.smartguard.auth.oauth.SecureTokens;
 import org.smartguard.auth.authorize.AuthorizeFixtures;
 import org.smartguard.auth.authorize.AuthorizeFixtures.TestClient;
 import org.smartguard.auth.authorize.AuthorizeParams;
 import org.smartguard.auth.authorize.CodeExchange;
-import org.smartguard.auth.clients.ClientSecrets;
 import org.smartguard.auth.registration.RegistrationFixtures;
 import org.smartguard.auth.users.PasswordHasher;
 
@@ -99,7 +99,7 @@ class AdminApiTest {
         assertTrue(secret.length() >= 43, "256 random bits");
 
         String storedHash = registrations.stored(clientId).secretHash;
-        assertTrue(ClientSecrets.matches(secret, storedHash));
+        assertTrue(SecureTokens.matches(secret, storedHash));
         assertNotEquals(secret, storedHash);
         admin().get("/auth/admin/clients/" + clientId).then().statusCode(200)
                 .body("client_id", is(clientId))

@@ -10,7 +10,6 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
-import org.smartguard.auth.clients.ClientSecrets;
 import org.smartguard.auth.clients.ClientType;
 import org.smartguard.auth.clients.OAuthClient;
 import org.smartguard.auth.oauth.SecureTokens;
@@ -68,8 +67,8 @@ public class AuthorizeFixtures {
 
     @Transactional
     public TestClient confidentialClient() {
-        String secret = ClientSecrets.generate();
-        TestClient client = persistClient(ClientType.CONFIDENTIAL_SYMMETRIC, ClientSecrets.hash(secret), ALLOWED_SCOPES,
+        String secret = SecureTokens.random();
+        TestClient client = persistClient(ClientType.CONFIDENTIAL_SYMMETRIC, SecureTokens.hash(secret), ALLOWED_SCOPES,
                 appExampleRedirectUris());
         return new TestClient(client.id(), secret, client.redirectUri());
     }

@@ -21,8 +21,8 @@ import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.NumericDate;
 import org.jose4j.keys.EllipticCurves;
 import org.jose4j.lang.JoseException;
+import org.smartguard.auth.oauth.SecureTokens;
 import org.smartguard.auth.clients.ClientAuthenticator;
-import org.smartguard.auth.clients.ClientSecrets;
 import org.smartguard.auth.clients.ClientType;
 import org.smartguard.auth.clients.OAuthClient;
 
@@ -82,11 +82,11 @@ public class BackendServiceFixtures {
     /** A client_secret_basic client that (wrongly) lists client_credentials: the grant itself must refuse it. */
     @Transactional
     public SecretClient secretClientListingClientCredentials(String allowedScopes) {
-        String secret = ClientSecrets.generate();
+        String secret = SecureTokens.random();
         String id = persist(null, null, allowedScopes);
         OAuthClient client = OAuthClient.findById(id);
         client.type = ClientType.CONFIDENTIAL_SYMMETRIC;
-        client.secretHash = ClientSecrets.hash(secret);
+        client.secretHash = SecureTokens.hash(secret);
         return new SecretClient(id, secret);
     }
 

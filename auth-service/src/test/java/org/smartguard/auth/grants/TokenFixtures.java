@@ -7,7 +7,6 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
-import org.smartguard.auth.clients.ClientSecrets;
 import org.smartguard.auth.clients.ClientType;
 import org.smartguard.auth.clients.OAuthClient;
 import org.smartguard.auth.oauth.SecureTokens;
@@ -47,8 +46,8 @@ public class TokenFixtures {
 
     @Transactional
     public Client confidentialClient() {
-        String secret = ClientSecrets.generate();
-        return new Client(persistClient(ClientType.CONFIDENTIAL_SYMMETRIC, ClientSecrets.hash(secret)), secret);
+        String secret = SecureTokens.random();
+        return new Client(persistClient(ClientType.CONFIDENTIAL_SYMMETRIC, SecureTokens.hash(secret)), secret);
     }
 
     /** A patient user {@code Patient/<id>} with a display name. */
