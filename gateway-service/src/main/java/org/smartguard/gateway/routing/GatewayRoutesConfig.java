@@ -20,6 +20,15 @@ public interface GatewayRoutesConfig {
 
     Upstream upstream();
 
+    /**
+     * How long a client has, once its headers arrived, to send the whole body; a slower one (a slow-POST attack
+     * holds a connection and an upstream request open byte by byte, never idle long enough for the idle timeout)
+     * gets 408 and its connection is closed (env SMARTGUARD_GATEWAY_BODY_TIMEOUT). Generous enough for a 16 MB
+     * transaction bundle over a slow link.
+     */
+    @WithDefault("60s")
+    Duration bodyTimeout();
+
     interface Route {
         /** The public path prefix, e.g. {@code /fhir}; forwarded unchanged. */
         String prefix();

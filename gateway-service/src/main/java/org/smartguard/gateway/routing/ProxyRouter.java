@@ -1,11 +1,13 @@
 package org.smartguard.gateway.routing;
 
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -40,6 +42,7 @@ import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
@@ -48,6 +51,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.streams.ReadStream;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -79,6 +83,7 @@ public class ProxyRouter {
     private final IpRules ipRules;
     private final BotRules botRules;
     private final long maxBodyBytes;
+    private final Duration bodyTimeout;
     private final RequestAudit audit;
     private HttpClient client;
 
@@ -100,6 +105,7 @@ public class ProxyRouter {
                 .sorted(Comparator.comparingInt((Upstream upstream) -> upstream.prefix().length()).reversed())
                 .toList();
         this.timeouts = config.upstream();
+        this.bodyTimeout = config.bodyTimeout();
     }
 
     void register(@Observes Router router, Vertx vertx) {
@@ -176,7 +182,7 @@ public class ProxyRouter {
         cors.allowOrigin(request, response);
         CompletionStage<RateDecision> admission = admit(request, path, upstream, audited);
         if (admission == UNLIMITED) {
-            forward(request, response, upstream, audited, scheme);
+            forward(context, upstream, audited, scheme);
             return;
         }
         request.pause();
@@ -186,7 +192,7 @@ public class ProxyRouter {
                 if (decision != null) {
                     RateLimitHeaders.write(decision, response);
                 }
-                forward(request, response, upstream, audited, scheme);
+                forward(context, upstream, audited, scheme);
             } else {
                 request.resume();
                 refuse(audited, response, failure);
@@ -235,19 +241,27 @@ public class ProxyRouter {
         }
     }
 
-    private void forward(HttpServerRequest request, HttpServerResponse response, Upstream upstream, AuditedRequest audited,
-            String scheme) {
+    private void forward(RoutingContext context, Upstream upstream, AuditedRequest audited, String scheme) {
+        HttpServerRequest request = context.request();
+        HttpServerResponse response = context.response();
         request.pause();
+        AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
+        if (!request.isEnded()) {
+            long deadline = context.vertx().setTimer(bodyTimeout.toMillis(), fired -> bodyTooSlow(request, response, sent.get(), audited));
+            context.addEndHandler(ended -> context.vertx().cancelTimer(deadline));
+        }
         String query = request.query();
         RequestOptions options = new RequestOptions()
                 .setMethod(request.method())
                 .setHost(upstream.host())
                 .setPort(upstream.port())
                 .setURI(query == null ? request.path() : request.path() + "?" + query)
-                .setHeaders(ForwardedHeaders.upstreamRequest(request, audited.requestId(), upstream, audited.clientAddress(), scheme))
-                .setIdleTimeout(timeouts.responseTimeout().toMillis());
+                .setHeaders(ForwardedHeaders.upstreamRequest(request, audited.requestId(), upstream, audited.clientAddress(), scheme));
         client.request(options)
-                .compose(upstreamRequest -> send(request, upstreamRequest))
+                .compose(upstreamRequest -> {
+                    sent.set(upstreamRequest);
+                    return send(request, upstreamRequest);
+                })
                 .onSuccess(upstreamResponse -> {
                     relay(upstreamResponse, request.path(), response);
                     audit.forwarded(audited, upstreamResponse.statusCode());
@@ -255,25 +269,28 @@ public class ProxyRouter {
                 .onFailure(failure -> upstreamFailed(failure, upstream, request, response, audited));
     }
 
+    /**
+     * Streams the client's body to the upstream. A chunked body, whose size nobody declared, is counted on its way:
+     * past the limit the upstream request is reset (not ended, which would hand the service a truncated body as if
+     * it were whole) and the result fails with {@link BodySizeLimit.BodyTooLarge}. The upstream's response timeout
+     * starts once the whole body is sent: a slow client is the body timeout's business, not a silent upstream's.
+     */
     private io.vertx.core.Future<HttpClientResponse> send(HttpServerRequest request, HttpClientRequest upstreamRequest) {
+        ReadStream<Buffer> body = request;
         if (request.getHeader("Content-Length") == null && request.getHeader("Transfer-Encoding") != null) {
             upstreamRequest.setChunked(true);
-            return sendLimited(request, upstreamRequest);
+            body = new BodySizeLimit(request, maxBodyBytes);
         }
-        return upstreamRequest.send(request);
-    }
-
-    /**
-     * A chunked body, counted on its way: past the limit the upstream request is reset (not ended, which would hand
-     * the service a truncated body as if it were whole) and the result fails with {@link BodySizeLimit.BodyTooLarge}.
-     */
-    private io.vertx.core.Future<HttpClientResponse> sendLimited(HttpServerRequest request, HttpClientRequest upstreamRequest) {
         Promise<HttpClientResponse> result = Promise.promise();
-        // the reset below is this code's own decision and reported through the result, not an error to log
+        // a reset below is this code's own decision and reported through the result, not an error to log
         upstreamRequest.exceptionHandler(ignored -> { });
-        new BodySizeLimit(request, maxBodyBytes).pipe().endOnFailure(false).to(upstreamRequest).onFailure(failure -> {
-            upstreamRequest.reset(0, failure);
-            result.tryFail(failure);
+        body.pipe().endOnFailure(false).to(upstreamRequest).onComplete(piped -> {
+            if (piped.succeeded()) {
+                upstreamRequest.idleTimeout(timeouts.responseTimeout().toMillis());
+            } else {
+                upstreamRequest.reset(0, piped.cause());
+                result.tryFail(piped.cause());
+            }
         });
         upstreamRequest.response().onComplete(answer -> {
             if (answer.succeeded()) {
@@ -296,9 +313,42 @@ public class ProxyRouter {
         upstreamResponse.pipeTo(response);
     }
 
+    /**
+     * The body did not arrive within the body timeout: the upstream request is reset (a service never sees a body
+     * the client did not finish) and the client gets 408 on a connection that is then closed.
+     */
+    private void bodyTooSlow(HttpServerRequest request, HttpServerResponse response, HttpClientRequest upstreamRequest,
+            AuditedRequest audited) {
+        if (request.isEnded() || response.ended()) {
+            return;
+        }
+        if (response.headWritten()) {
+            request.connection().close();
+        } else {
+            closeAfter(request, response);
+            refuse(audited, response, 408, "timeout", "SG-GW-408-SLOW-BODY",
+                    "the request body did not arrive within " + bodyTimeout.toSeconds() + " s");
+        }
+        if (upstreamRequest != null) {
+            // after the answer: the reset fails the exchange, and upstreamFailed sees the client was answered already
+            upstreamRequest.reset(0, new SlowBody());
+        }
+    }
+
+    /** Why an upstream request was reset when its client's body was too slow. */
+    private static final class SlowBody extends RuntimeException {
+        SlowBody() {
+            super("the client's body did not arrive in time", null, false, false);
+        }
+    }
+
     private void upstreamFailed(Throwable failure, Upstream upstream, HttpServerRequest request, HttpServerResponse response,
             AuditedRequest audited) {
         request.resume();
+        if (response.headWritten()) {
+            // already answered (the client's body was too slow): nothing more to say on this exchange
+            return;
+        }
         if (failure instanceof BodySizeLimit.BodyTooLarge tooLarge) {
             closeAfter(request, response);
             refuse(audited, response, 413, "too-costly", "SG-GW-413-BODY", tooLarge.getMessage());

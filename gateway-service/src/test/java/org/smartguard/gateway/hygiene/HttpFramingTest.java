@@ -4,13 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.smartguard.gateway.routing.RawHttp;
 import org.smartguard.gateway.routing.UpstreamServers;
@@ -33,7 +39,8 @@ class HttpFramingTest {
                     "quarkus.http.limits.max-header-size", "4K",
                     "quarkus.http.limits.max-initial-line-length", "1024",
                     "quarkus.http.limits.max-body-size", "64K",
-                    "quarkus.http.idle-timeout", "1s");
+                    "quarkus.http.idle-timeout", "1s",
+                    "smartguard.gateway.body-timeout", "2s");
         }
     }
 
@@ -43,16 +50,20 @@ class HttpFramingTest {
     @ConfigProperty(name = "quarkus.http.test-port")
     int port;
 
-    @BeforeEach
-    void forget() {
-        UpstreamServers.RECEIVED.clear();
-    }
-
+    /**
+     * Sends {@code raw} with a unique probe parameter on its target, so that a request of an earlier test that
+     * reaches an upstream late cannot be mistaken for this one.
+     */
     private void refusedAndClosed(int status, String raw) throws Exception {
-        RawHttp.Answer answer = RawHttp.exchange(port, raw, WAIT);
+        String probe = UUID.randomUUID().toString();
+        int targetEnd = raw.indexOf(" HTTP/1.1");
+        String target = raw.substring(raw.indexOf(' ') + 1, targetEnd);
+        String probed = raw.substring(0, raw.indexOf(' ') + 1) + target + (target.contains("?") ? "&" : "?") + "probe=" + probe
+                + raw.substring(targetEnd);
+        RawHttp.Answer answer = RawHttp.exchange(port, probed, WAIT);
         assertEquals(status, answer.status(), answer.text());
         assertTrue(answer.closed(), "the connection is closed after " + status);
-        assertEquals(List.of(), UpstreamServers.RECEIVED, "nothing reached a service");
+        assertTrue(UpstreamServers.RECEIVED.stream().noneMatch(received -> received.contains(probe)), "nothing reached a service");
     }
 
     @Test
@@ -128,8 +139,47 @@ class HttpFramingTest {
 
     @Test
     void aClientThatStopsSendingIsCutOff() throws Exception {
-        RawHttp.Answer answer = RawHttp.exchange(port, "GET /fhir/metadata HTTP/1.1\r\n" + HEAD, WAIT);
+        String probe = UUID.randomUUID().toString();
+        RawHttp.Answer answer = RawHttp.exchange(port, "GET /fhir/metadata?probe=" + probe + " HTTP/1.1\r\n" + HEAD, WAIT);
         assertTrue(answer.closed(), "an unfinished request is cut off after the idle timeout");
-        assertEquals(List.of(), UpstreamServers.RECEIVED);
+        assertTrue(UpstreamServers.RECEIVED.stream().noneMatch(received -> received.contains(probe)), "nothing reached a service");
+    }
+
+    @Test
+    void aClientThatTricklesItsBodyGets408AndTheServiceNeverGetsItWhole() throws Exception {
+        String uri = "/fhir/metadata?trickle=" + UUID.randomUUID();
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            // each byte comes well within the idle timeout (1 s), so only the body timeout (2 s) can stop this client
+            socket.setSoTimeout(300);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST " + uri + " HTTP/1.1\r\n" + HEAD + "Content-Length: 1000\r\n\r\naaaaaaaaaa").getBytes(StandardCharsets.ISO_8859_1));
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            boolean closed = false;
+            while (!closed && System.nanoTime() < deadline) {
+                try {
+                    int read = in.read();
+                    if (read < 0) {
+                        closed = true;
+                    } else {
+                        received.write(read);
+                    }
+                } catch (SocketTimeoutException nothingYet) {
+                    try {
+                        out.write('a');
+                    } catch (IOException refused) {
+                        closed = true;
+                    }
+                } catch (IOException reset) {
+                    closed = true;
+                }
+            }
+            String text = received.toString(StandardCharsets.ISO_8859_1);
+            assertTrue(text.startsWith("HTTP/1.1 408"), text);
+            assertTrue(text.contains("SG-GW-408-SLOW-BODY"), text);
+            assertTrue(closed, "the connection is closed after 408");
+        }
+        assertFalse(UpstreamServers.COMPLETE_BODIES.contains("fhir POST " + uri), "the service never saw the body end");
     }
 }
