@@ -75,7 +75,27 @@ public class AuditSchema {
                         + "topic varchar(249) NOT NULL, source_partition integer NOT NULL, "
                         + "chain_position bigint NOT NULL, hash char(64) NOT NULL, "
                         + "PRIMARY KEY (topic, source_partition))");
+                // alerts of the anomaly rules: stored once by alert id; only their status may change, nothing else
+                ddl.execute("CREATE TABLE IF NOT EXISTS " + SCHEMA + ".security_alert ("
+                        + "alert_id uuid PRIMARY KEY, "
+                        + "rule varchar(64) NOT NULL, "
+                        + "severity varchar(16) NOT NULL, "
+                        + "subject text NOT NULL, "
+                        + "window_start timestamptz NOT NULL, "
+                        + "window_end timestamptz NOT NULL, "
+                        + "event_count bigint NOT NULL, "
+                        + "threshold bigint NOT NULL, "
+                        + "evidence text[] NOT NULL, "
+                        + "status varchar(16) NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'acknowledged')), "
+                        + "raised_at timestamptz NOT NULL DEFAULT now(), "
+                        + "acknowledged_at timestamptz, "
+                        + "acknowledged_by text)");
+                ddl.execute("CREATE INDEX IF NOT EXISTS security_alert_listing ON " + SCHEMA
+                        + ".security_alert (status, rule, severity, raised_at)");
                 ddl.execute("GRANT USAGE ON SCHEMA " + SCHEMA + " TO " + writerRole);
+                ddl.execute("GRANT SELECT, INSERT ON " + SCHEMA + ".security_alert TO " + writerRole);
+                ddl.execute("GRANT UPDATE (status, acknowledged_at, acknowledged_by) ON " + SCHEMA + ".security_alert TO "
+                        + writerRole);
                 ddl.execute("GRANT SELECT, INSERT ON " + SCHEMA + ".events, " + SCHEMA + ".event_ids TO " + writerRole);
                 ddl.execute("GRANT SELECT, INSERT, UPDATE ON " + SCHEMA + ".chain_heads TO " + writerRole);
                 ddl.execute("GRANT SELECT ON " + SCHEMA + ".chain_anchors TO " + writerRole);

@@ -18,6 +18,7 @@ import org.smartguard.auth.token.RefreshToken;
 import org.smartguard.auth.token.RevokedTokens;
 import org.smartguard.auth.token.TokenIssuer;
 import org.smartguard.auth.token.TokenRequest;
+import org.smartguard.commons.audit.AuditCodes;
 import org.smartguard.commons.audit.AuditEventType;
 import org.smartguard.commons.audit.AuditOutcome;
 
@@ -77,7 +78,7 @@ public class AuthorizationCodeGrant implements Grant {
     private void revokeReplayed(String familyId, String clientId) {
         revoked.revokeFamily(familyId);
         QuarkusTransaction.requiringNew().run(() -> RefreshToken.revokeFamily(familyId, Instant.now()));
-        audit.record(AuditEventType.TOKEN_REVOKED, AuditOutcome.SERIOUS_FAILURE, OAuthError.INVALID_GRANT + ":code-replayed",
+        audit.record(AuditEventType.TOKEN_REVOKED, AuditOutcome.SERIOUS_FAILURE, AuditCodes.CODE_REPLAYED,
                 clientId, event -> {
                 });
     }

@@ -21,6 +21,7 @@ import org.smartguard.auth.token.RefreshToken;
 import org.smartguard.auth.token.RevokedTokens;
 import org.smartguard.auth.token.TokenIssuer;
 import org.smartguard.auth.token.TokenRequest;
+import org.smartguard.commons.audit.AuditCodes;
 import org.smartguard.commons.audit.AuditEventBuilder;
 import org.smartguard.commons.audit.AuditEventType;
 import org.smartguard.commons.audit.AuditOutcome;
@@ -47,7 +48,7 @@ public class RefreshTokenGrant implements Grant {
 
     public static final String GRANT_TYPE = "refresh_token";
     /** The audit code of a rotated token presented again; alert rules match on it. */
-    public static final String REUSE_CODE = "refresh-token-reuse";
+    public static final String REUSE_CODE = AuditCodes.REFRESH_TOKEN_REUSE;
 
     private static final TypeReference<List<Map<String, Object>>> FHIR_CONTEXT = new TypeReference<>() {
     };

@@ -40,6 +40,12 @@ public class FhirAudit {
     }
 
     public void record(AuditEventType type, AuditOutcome outcome, String code, List<String> resources, Collection<String> patients, String query) {
+        record(type, outcome, code, resources, patients, query, null);
+    }
+
+    /** @param returned how many resources the response carries (searches, $everything), for the bulk-read rules */
+    public void record(AuditEventType type, AuditOutcome outcome, String code, List<String> resources, Collection<String> patients,
+            String query, Integer returned) {
         ValidatedToken token = context.tokenOrNull();
         HttpServerRequest request = current.getCurrent() == null ? null : current.getCurrent().request();
         AuditEventBuilder event = AuditEventBuilder.event(type, OBSERVER)
@@ -48,6 +54,9 @@ public class FhirAudit {
                 .patients(patients)
                 .query(query);
         resources.forEach(event::resource);
+        if (returned != null) {
+            event.returned(returned);
+        }
         if (request != null) {
             event.requestId(request.getHeader("X-Request-Id"));
         }

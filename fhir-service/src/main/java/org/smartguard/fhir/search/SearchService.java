@@ -94,7 +94,7 @@ public class SearchService {
         }
         List<Long> pks = page.stream().map(row -> row[0]).toList();
         audit.record(AuditEventType.REST_SEARCH, AuditOutcome.SUCCESS, "search-type", List.of(),
-                compartmentPatients(pks), type + "?" + queryString(query));
+                compartmentPatients(pks), type + "?" + queryString(query), jsons.size());
         return bundle(urls.fhirBase() + "/" + type, applied, count, cursor, more ? pks.get(pks.size() - 1) : null, jsons, matched);
     }
 
@@ -185,7 +185,7 @@ public class SearchService {
             jsons.remove(jsons.size() - 1);
         }
         audit.record(AuditEventType.REST_OPERATION, AuditOutcome.SUCCESS, "everything", List.of("Patient/" + patientId),
-                List.of(patientId), "Patient/" + patientId + "/$everything");
+                List.of(patientId), "Patient/" + patientId + "/$everything", jsons.size());
         Long next = more ? page.get(page.size() - 1)[0] : null;
         return bundle(urls.fhirBase() + "/Patient/" + patientId + "/$everything", Map.of(), count, cursor, next, jsons, null);
     }

@@ -54,19 +54,19 @@ public class RequestAudit {
     public void forwarded(AuditedRequest request, int status) {
         AuditOutcome outcome = status >= 500 ? AuditOutcome.SERIOUS_FAILURE : status >= 400 ? AuditOutcome.MINOR_FAILURE : AuditOutcome.SUCCESS;
         publish(describe(RestInteractions.of(request.method(), request.path(), fhirPrefix), request)
-                .outcome(outcome, "forwarded to " + request.route() + ": " + status));
+                .outcome(outcome, "forwarded to " + request.route() + ": " + status).status(status));
     }
 
     /** The service could not be reached or did not answer: the gateway answered {@code status} (502, 504). */
     public void upstreamFailed(AuditedRequest request, int status, String code) {
         publish(describe(RestInteractions.of(request.method(), request.path(), fhirPrefix), request)
-                .outcome(AuditOutcome.SERIOUS_FAILURE, code + " (" + status + ")"));
+                .outcome(AuditOutcome.SERIOUS_FAILURE, code + " (" + status + ")").status(status));
     }
 
     /** The gateway answered {@code status} itself, for the reason {@code code} (e.g. SG-GW-403-IP). */
     public void refused(AuditedRequest request, AuditEventType type, int status, String code) {
         AuditOutcome outcome = status >= 500 ? AuditOutcome.SERIOUS_FAILURE : AuditOutcome.MINOR_FAILURE;
-        publish(describe(type, request).outcome(outcome, code + " (" + status + ")"));
+        publish(describe(type, request).outcome(outcome, code + " (" + status + ")").status(status));
     }
 
     private AuditEventBuilder describe(AuditEventType type, AuditedRequest request) {

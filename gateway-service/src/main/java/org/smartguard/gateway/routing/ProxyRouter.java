@@ -260,6 +260,12 @@ public class ProxyRouter {
         client.request(options)
                 .compose(upstreamRequest -> {
                     sent.set(upstreamRequest);
+                    // a client that goes away must not leave the service working (or streaming) for nobody
+                    response.closeHandler(closed -> {
+                        if (!response.ended()) {
+                            upstreamRequest.reset(0, new ClientGone());
+                        }
+                    });
                     return send(request, upstreamRequest);
                 })
                 .onSuccess(upstreamResponse -> {
@@ -310,7 +316,12 @@ public class ProxyRouter {
         if (upstreamResponse.getHeader("Content-Length") == null) {
             response.setChunked(true);
         }
-        upstreamResponse.pipeTo(response);
+        upstreamResponse.pipe().endOnFailure(false).to(response).onFailure(failure -> {
+            // the upstream broke off mid-body, or the client left: never end a truncated body as if it were whole
+            if (!response.closed()) {
+                response.reset();
+            }
+        });
     }
 
     /**
@@ -335,6 +346,13 @@ public class ProxyRouter {
         }
     }
 
+    /** Why an upstream request was reset when its client closed the connection before the answer was sent. */
+    private static final class ClientGone extends RuntimeException {
+        ClientGone() {
+            super("the client closed the connection", null, false, false);
+        }
+    }
+
     /** Why an upstream request was reset when its client's body was too slow. */
     private static final class SlowBody extends RuntimeException {
         SlowBody() {
@@ -345,8 +363,8 @@ public class ProxyRouter {
     private void upstreamFailed(Throwable failure, Upstream upstream, HttpServerRequest request, HttpServerResponse response,
             AuditedRequest audited) {
         request.resume();
-        if (response.headWritten()) {
-            // already answered (the client's body was too slow): nothing more to say on this exchange
+        if (response.headWritten() || response.closed()) {
+            // already answered (the client's body was too slow), or the client left: nobody to tell
             return;
         }
         if (failure instanceof BodySizeLimit.BodyTooLarge tooLarge) {

@@ -1,6 +1,7 @@
 package org.smartguard.gateway.routing;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.matchesPattern;
@@ -9,7 +10,11 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -122,5 +127,18 @@ class ProxyRouterTest {
     void quarkusHealthStaysOnTheGatewayItself() {
         given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"))
                 .header("X-Upstream", not("fhir"));
+    }
+
+    @Test
+    void aClientThatLeavesMidAnswerStopsTheUpstream() throws Exception {
+        String uri = "/fhir/stream?client=" + UUID.randomUUID();
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write(("GET " + uri + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + READER + "\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            byte[] start = socket.getInputStream().readNBytes(12);
+            assertEquals("HTTP/1.1 200", new String(start, StandardCharsets.ISO_8859_1));
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertTrue(UpstreamServers.ABANDONED.contains("fhir GET " + uri), "the gateway closed its upstream connection"));
     }
 }

@@ -11,13 +11,15 @@ import java.util.concurrent.TimeUnit;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import org.smartguard.commons.testing.TestAuthority;
 
 /**
  * Real HTTP servers standing in for the auth, fhir and audit services: each answers with what it received
  * (method, URI, headers, body size) and records it, so a test can tell which upstream a request reached. A path
- * ending in {@code /silent} is never answered. A request may ask for response headers: {@code X-Echo-Cache-Control}
+ * ending in {@code /silent} is never answered; one ending in {@code /stream} is answered with a body that never ends. A request may ask for response headers: {@code X-Echo-Cache-Control}
  * comes back as {@code Cache-Control}, {@code X-Echo-Cors} makes the service answer its own
  * {@code Access-Control-Allow-Origin: *}. The auth upstream also publishes the test JWKS. The route {@code /down} points at a port nobody listens on.
  */
@@ -27,6 +29,8 @@ public class UpstreamServers implements QuarkusTestResourceLifecycleManager {
     public static final List<String> RECEIVED = new CopyOnWriteArrayList<>();
     /** Every request whose body an upstream received to its end, as "name METHOD uri". */
     public static final List<String> COMPLETE_BODIES = new CopyOnWriteArrayList<>();
+    /** Endless ({@code /stream}) answers whose connection the gateway closed, as "name METHOD uri". */
+    public static final List<String> ABANDONED = new CopyOnWriteArrayList<>();
 
     private Vertx vertx;
 
@@ -46,6 +50,17 @@ public class UpstreamServers implements QuarkusTestResourceLifecycleManager {
                 "smartguard.gateway.ratelimit.key-prefix", "test:gateway:ratelimit:" + UUID.randomUUID() + ":");
     }
 
+    /** A body that never ends: a chunk every 50 ms until the connection closes. */
+    private void streamUntilClosed(String name, HttpServerRequest request) {
+        String stream = name + " " + request.method() + " " + request.uri();
+        HttpServerResponse response = request.response().setChunked(true).putHeader("Content-Type", "application/x-ndjson");
+        long timer = vertx.setPeriodic(50, tick -> response.write("{}\n"));
+        request.connection().closeHandler(closed -> {
+            vertx.cancelTimer(timer);
+            ABANDONED.add(stream);
+        });
+    }
+
     private int echo(String name) {
         HttpServer server = vertx.createHttpServer().requestHandler(request -> {
             if (request.path().equals("/auth/jwks")) {
@@ -54,6 +69,10 @@ public class UpstreamServers implements QuarkusTestResourceLifecycleManager {
             }
             RECEIVED.add(name + " " + request.method() + " " + request.uri());
             if (request.path().endsWith("/silent")) {
+                return;
+            }
+            if (request.path().endsWith("/stream")) {
+                streamUntilClosed(name, request);
                 return;
             }
             request.body().onSuccess(body -> {

@@ -20,6 +20,13 @@ public final class AuditCodes {
     public static final String DCM_SOURCE_ROLE = "110153";
     public static final String DCM_DESTINATION_ROLE = "110152";
 
+    /**
+     * Outcome codes the audit-service's token-replay rule reacts to: a rotated refresh token presented again, an
+     * authorization code redeemed twice (both revoke the token family and mean a token has leaked).
+     */
+    public static final String REFRESH_TOKEN_REUSE = "refresh-token-reuse";
+    public static final String CODE_REPLAYED = "invalid_grant:code-replayed";
+
     private AuditCodes() {
     }
 }

@@ -39,6 +39,11 @@ import org.hl7.fhir.r4.model.StringType;
  */
 public final class AuditEventBuilder {
 
+    /** Details of the request (X-Request-Id) entity. */
+    public static final String USER_AGENT_DETAIL = "User-Agent";
+    public static final String HTTP_STATUS_DETAIL = "HTTP-Status";
+    public static final String RESULT_COUNT_DETAIL = "Result-Count";
+
     private final AuditEventType type;
     private final String observer;
     private AuditOutcome outcome = AuditOutcome.SUCCESS;
@@ -56,6 +61,8 @@ public final class AuditEventBuilder {
     private String query;
     private String requestId;
     private String userAgent;
+    private Integer status;
+    private Integer returned;
 
     private AuditEventBuilder(AuditEventType type, String observer) {
         this.type = Objects.requireNonNull(type, "type");
@@ -138,20 +145,39 @@ public final class AuditEventBuilder {
         return this;
     }
 
-    /** The caller's User-Agent, recorded as a detail of the request entity (so only with {@link #requestId}). */
+    /** The caller's User-Agent, recorded as a detail of the request entity. */
     public AuditEventBuilder userAgent(String userAgent) {
         this.userAgent = userAgent;
+        return this;
+    }
+
+    /**
+     * The HTTP status the caller received, a detail of the request entity ({@value #HTTP_STATUS_DETAIL}). Set by
+     * whoever answers the caller (the gateway), so the audit-service counts each 401, 403 and 429 once.
+     */
+    public AuditEventBuilder status(int httpStatus) {
+        this.status = httpStatus;
+        return this;
+    }
+
+    /**
+     * How many resources the response returned, a detail of the request entity ({@value #RESULT_COUNT_DETAIL}).
+     * Recorded on the first event only when the request is split per patient, so a sum over events counts each
+     * response once (the audit-service's bulk-read rules).
+     */
+    public AuditEventBuilder returned(int resourceCount) {
+        this.returned = resourceCount;
         return this;
     }
 
     /** One event per patient touched, or a single event when none was. */
     public List<AuditEvent> build() {
         if (patients.isEmpty()) {
-            return List.of(buildFor(null));
+            return List.of(buildFor(null, true));
         }
         List<AuditEvent> events = new ArrayList<>(patients.size());
         for (String patient : patients) {
-            events.add(buildFor(patient));
+            events.add(buildFor(patient, events.isEmpty()));
         }
         return events;
     }
@@ -164,7 +190,7 @@ public final class AuditEventBuilder {
         return build().get(0);
     }
 
-    private AuditEvent buildFor(String patient) {
+    private AuditEvent buildFor(String patient, boolean first) {
         AuditEvent event = new AuditEvent();
         event.setId(UUID.randomUUID().toString());
         event.setType(type.type());
@@ -195,8 +221,8 @@ public final class AuditEventBuilder {
         if (query != null) {
             event.addEntity(queryEntity());
         }
-        if (requestId != null) {
-            event.addEntity(transactionEntity());
+        if (requestId != null || userAgent != null || status != null || (first && returned != null)) {
+            event.addEntity(transactionEntity(first));
         }
         return event;
     }
@@ -270,12 +296,20 @@ public final class AuditEventBuilder {
                 .setQuery(query.getBytes(StandardCharsets.UTF_8));
     }
 
-    private AuditEventEntityComponent transactionEntity() {
+    private AuditEventEntityComponent transactionEntity(boolean first) {
         AuditEventEntityComponent entity = new AuditEventEntityComponent()
-                .setWhat(new Reference().setIdentifier(new Identifier().setValue(AuditText.clean(requestId))))
                 .setType(new Coding(BALP_ENTITY_TYPE, "XrequestId", "X-Request-Id"));
+        if (requestId != null) {
+            entity.setWhat(new Reference().setIdentifier(new Identifier().setValue(AuditText.clean(requestId))));
+        }
         if (userAgent != null) {
-            entity.addDetail().setType("User-Agent").setValue(new StringType(AuditText.clean(userAgent)));
+            entity.addDetail().setType(USER_AGENT_DETAIL).setValue(new StringType(AuditText.clean(userAgent)));
+        }
+        if (status != null) {
+            entity.addDetail().setType(HTTP_STATUS_DETAIL).setValue(new StringType(Integer.toString(status)));
+        }
+        if (first && returned != null) {
+            entity.addDetail().setType(RESULT_COUNT_DETAIL).setValue(new StringType(Integer.toString(returned)));
         }
         return entity;
     }

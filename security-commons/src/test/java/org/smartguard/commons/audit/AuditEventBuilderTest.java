@@ -92,6 +92,25 @@ class AuditEventBuilderTest {
     }
 
     @Test
+    void statusAndResultCountAreRequestDetailsAndASplitResponseCountsOnce() {
+        List<AuditEvent> events = AuditEventBuilder.event(AuditEventType.REST_SEARCH, "fhir-service")
+                .user(ISSUER, "user-42", null)
+                .patients(List.of("a", "b"))
+                .status(200)
+                .returned(120)
+                .build();
+
+        assertEquals(List.of("HTTP-Status=200", "Result-Count=120"), details(events.get(0)));
+        assertEquals(List.of("HTTP-Status=200"), details(events.get(1)));
+    }
+
+    private static List<String> details(AuditEvent event) {
+        return event.getEntity().stream().filter(e -> "XrequestId".equals(e.getType().getCode()))
+                .flatMap(e -> e.getDetail().stream())
+                .map(d -> d.getType() + "=" + d.getValueStringType().getValue()).toList();
+    }
+
+    @Test
     void keyIsThePatientElseTheRequestingSubject() {
         assertEquals("pat-1", codec.encode(aPatientRead().buildOne()).key());
         AuditEvent login = AuditEventBuilder.event(AuditEventType.LOGIN, "auth-service").user(ISSUER, "user-42", null).buildOne();

@@ -1,0 +1,67 @@
+package org.smartguard.audit.rules;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+
+import org.junit.jupiter.api.Test;
+import org.smartguard.commons.audit.AuditEventBuilder;
+import org.smartguard.commons.audit.AuditEventCodec;
+import org.smartguard.commons.audit.AuditEventType;
+import org.smartguard.commons.audit.AuditOutcome;
+
+/** The rules read back what the shared builder writes, through the JSON that travels on the topic. */
+class EventFactsTest {
+
+    private final AuditEventCodec codec = new AuditEventCodec();
+
+    @Test
+    void readsWhoWhatAndHowTheAnswerWentFromAnEventAsPublished() {
+        Instant at = Instant.parse("2026-11-28T03:30:00Z");
+        var event = AuditEventBuilder.event(AuditEventType.REST_SEARCH, "fhir-service")
+                .recorded(at)
+                .user("http://localhost:8080/auth", "dr-who", "Practitioner/pr-1")
+                .client("ehr-app", "10.0.0.5")
+                .patient("pat-9")
+                .resource("Observation/o-1")
+                .status(200)
+                .returned(42)
+                .buildOne();
+
+        EventFacts facts = EventFacts.of(codec.decode(codec.encode(event).json()));
+
+        assertEquals(at.toEpochMilli(), facts.recorded());
+        assertEquals("dr-who", facts.user());
+        assertEquals("Practitioner/pr-1", facts.fhirUser());
+        assertEquals("ehr-app", facts.client());
+        assertEquals("10.0.0.5", facts.address());
+        assertEquals("pat-9", facts.patient());
+        assertEquals(1, facts.resources());
+        assertEquals(200, facts.status());
+        assertEquals(42, facts.returned());
+        assertTrue(facts.success());
+        assertTrue(facts.isRestRead());
+        assertEquals("user:dr-who", facts.requestor());
+    }
+
+    @Test
+    void aFailedLoginWithoutRequestDetailsHasNoStatusAndIsNoRead() {
+        var login = AuditEventBuilder.event(AuditEventType.LOGIN, "auth-service")
+                .outcome(AuditOutcome.MINOR_FAILURE, "login-failed")
+                .user("http://localhost:8080/auth", "mallory", null)
+                .client("ehr-app", "192.0.2.1")
+                .buildOne();
+
+        EventFacts facts = EventFacts.of(codec.decode(codec.encode(login).json()));
+
+        assertFalse(facts.success());
+        assertFalse(facts.isRestRead());
+        assertEquals("110122", facts.subtype());
+        assertEquals("login-failed", facts.outcomeCode());
+        assertNull(facts.status());
+        assertNull(facts.returned());
+    }
+}
