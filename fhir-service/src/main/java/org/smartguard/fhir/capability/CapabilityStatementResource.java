@@ -22,6 +22,7 @@ import org.hl7.fhir.r4.model.UriType;
 import org.smartguard.commons.fhir.FhirR4;
 import org.smartguard.commons.urls.PublicUrls;
 import org.smartguard.fhir.errors.OperationOutcomeMapper;
+import org.smartguard.fhir.search.SearchCapabilities;
 import org.smartguard.fhir.search.SearchParameters;
 
 import ca.uhn.fhir.context.RuntimeSearchParam;
@@ -41,8 +42,8 @@ public class CapabilityStatementResource {
 
     private final String json;
 
-    CapabilityStatementResource(PublicUrls urls, SearchParameters parameters) {
-        this.json = FhirR4.context().newJsonParser().encodeResourceToString(build(urls, parameters));
+    CapabilityStatementResource(PublicUrls urls, SearchParameters parameters, SearchCapabilities search) {
+        this.json = FhirR4.context().newJsonParser().encodeResourceToString(build(urls, parameters, search));
     }
 
     /** FHIR JSON whatever the Accept header says: discovery must not fail on a browser's Accept. */
@@ -51,7 +52,7 @@ public class CapabilityStatementResource {
         return Response.ok(json, OperationOutcomeMapper.FHIR_JSON).build();
     }
 
-    private static CapabilityStatement build(PublicUrls urls, SearchParameters parameters) {
+    private static CapabilityStatement build(PublicUrls urls, SearchParameters parameters, SearchCapabilities search) {
         CapabilityStatement statement = new CapabilityStatement()
                 .setStatus(PublicationStatus.ACTIVE)
                 .setDate(new Date())
@@ -72,6 +73,7 @@ public class CapabilityStatementResource {
         oauth.addExtension("introspect", new UriType(urls.auth("/introspect")));
         oauth.addExtension("revoke", new UriType(urls.auth("/revoke")));
         oauth.addExtension("register", new UriType(urls.auth("/register")));
+        search.describe(rest);
         for (String type : FhirR4.context().getResourceTypes().stream().sorted().toList()) {
             CapabilityStatementRestResourceComponent resource = rest.addResource().setType(type)
                     .setVersioning(CapabilityStatement.ResourceVersionPolicy.VERSIONED)
@@ -90,6 +92,7 @@ public class CapabilityStatementResource {
                             .setType(Enumerations.SearchParamType.fromCode(param.getParamType().getCode()));
                 }
             }
+            search.describe(type, resource);
         }
         return statement;
     }

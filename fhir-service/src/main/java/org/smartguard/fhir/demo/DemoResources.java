@@ -1,11 +1,14 @@
 package org.smartguard.fhir.demo;
 
+import java.util.stream.Collectors;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.enterprise.event.Observes;
 import jakarta.transaction.Transactional;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Patient;
@@ -19,7 +22,8 @@ import io.quarkus.runtime.StartupEvent;
 
 /**
  * The FHIR resources the auth-service's demo users stand for ({@code Patient/demo-patient},
- * {@code Practitioner/demo-clinician}), created when missing so their {@code fhirUser} resolves. DEMO ONLY: on when
+ * {@code Practitioner/demo-clinician}), created when missing so their {@code fhirUser} resolves, and the demo
+ * patient's small clinical record ({@link DemoPatientRecord}) for the demo app. DEMO ONLY: on when
  * {@code smartguard.fhir.demo.enabled=true}, which only {@code ./suite up} sets. Written through the normal
  * authorization and audit path, as an internal job with a narrow system scope.
  */
@@ -48,7 +52,8 @@ public class DemoResources {
     @ActivateRequestContext
     @Transactional
     void seed() {
-        context.actAsInternalJob("fhir-service-demo-seeder", "system/Patient.cu system/Practitioner.cu");
+        context.actAsInternalJob("fhir-service-demo-seeder", "system/Patient.cu system/Practitioner.cu "
+                + DemoPatientRecord.TYPES.stream().map(type -> "system/" + type + ".cu").collect(Collectors.joining(" ")));
         if (StoredResource.findCurrent("Patient", "demo-patient").isEmpty()) {
             Patient patient = new Patient();
             patient.setId("demo-patient");
@@ -64,6 +69,18 @@ public class DemoResources {
             practitioner.addName(new HumanName().setFamily("Clinician").addGiven("Dana").addPrefix("Dr."));
             resources.update("Practitioner", "demo-clinician", practitioner, null);
             LOG.info("demo data: created Practitioner/demo-clinician");
+        }
+        int created = 0;
+        for (DomainResource resource : DemoPatientRecord.resources()) {
+            String type = resource.fhirType();
+            String id = resource.getIdElement().getIdPart();
+            if (StoredResource.findCurrent(type, id).isEmpty()) {
+                resources.update(type, id, resource, null);
+                created++;
+            }
+        }
+        if (created > 0) {
+            LOG.infof("demo data: created %d resources of Patient/demo-patient's record", created);
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.smartguard.fhir.search;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +9,7 @@ import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.hl7.fhir.r4.model.IdType;
 import org.smartguard.commons.fhir.FhirR4;
 
 import ca.uhn.fhir.context.RuntimeResourceDefinition;
@@ -16,7 +18,8 @@ import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
 
 /**
  * The standard search parameters of every R4 resource type, straight from HAPI's runtime definitions, so every
- * parameter of every type works without per-type code. Composite and special parameters are not indexed.
+ * parameter of every type works without per-type code, plus the few that US Core 6.1 requires and R4 lacks.
+ * Composite and special parameters are not indexed.
  */
 @ApplicationScoped
 public class SearchParameters {
@@ -25,16 +28,29 @@ public class SearchParameters {
             RestSearchParameterTypeEnum.TOKEN, RestSearchParameterTypeEnum.DATE, RestSearchParameterTypeEnum.REFERENCE,
             RestSearchParameterTypeEnum.QUANTITY, RestSearchParameterTypeEnum.NUMBER, RestSearchParameterTypeEnum.URI);
 
+    /** US Core 6.1 search parameters that are not in R4 (indexed on write like the standard ones). */
+    private static final List<RuntimeSearchParam> US_CORE = List.of(
+            usCore("Goal", "description", "Goal.description", RestSearchParameterTypeEnum.TOKEN));
+
     private final Map<String, List<RuntimeSearchParam>> byType = new HashMap<>();
 
     SearchParameters() {
         for (String type : FhirR4.context().getResourceTypes()) {
             RuntimeResourceDefinition definition = FhirR4.context().getResourceDefinition(type);
-            byType.put(type, definition.getSearchParams().stream()
+            List<RuntimeSearchParam> params = new ArrayList<>(definition.getSearchParams().stream()
                     .filter(param -> INDEXED.contains(param.getParamType()))
                     .filter(param -> param.getPath() != null && !param.getPath().isBlank())
                     .toList());
+            US_CORE.stream().filter(param -> param.getBase().contains(type)).forEach(params::add);
+            byType.put(type, List.copyOf(params));
         }
+    }
+
+    private static RuntimeSearchParam usCore(String type, String name, String path, RestSearchParameterTypeEnum paramType) {
+        String id = "us-core-" + type.toLowerCase(java.util.Locale.ROOT) + "-" + name;
+        return new RuntimeSearchParam(new IdType("SearchParameter", id), "http://hl7.org/fhir/us/core/SearchParameter/" + id, name,
+                "US Core " + type + " " + name, path, paramType, Set.of(), Set.of(), RuntimeSearchParam.RuntimeSearchParamStatusEnum.ACTIVE,
+                List.of(type));
     }
 
     /** The indexed parameters of a type (empty for an unknown type). */
@@ -44,6 +60,11 @@ public class SearchParameters {
 
     public Optional<RuntimeSearchParam> find(String resourceType, String name) {
         return of(resourceType).stream().filter(param -> param.getName().equals(name)).findFirst();
+    }
+
+    /** Every resource type, sorted. */
+    public List<String> allTypes() {
+        return byType.keySet().stream().sorted().toList();
     }
 
     public boolean isResourceType(String type) {

@@ -23,7 +23,11 @@ final class SearchPredicates {
     private SearchPredicates() {
     }
 
-    static Sql of(String resourceType, RuntimeSearchParam param, String modifier, List<String> orValues) {
+    /**
+     * @param alias the SQL alias of the {@code resource} row the parameter tests ({@code r} for the searched resource,
+     *              another for a chained target or a {@code _has} source)
+     */
+    static Sql of(String alias, String resourceType, RuntimeSearchParam param, String modifier, List<String> orValues) {
         List<String> alternatives = new ArrayList<>();
         List<Object> binds = new ArrayList<>();
         for (String value : orValues) {
@@ -53,13 +57,13 @@ final class SearchPredicates {
         List<Object> all = new ArrayList<>(List.of(resourceType, param.getName()));
         all.addAll(binds);
         boolean negated = "not".equals(modifier);
-        String exists = "EXISTS (SELECT 1 FROM " + table + " x WHERE x.res_pk = r.pk AND x.res_type = ? AND x.name = ? AND ("
+        String exists = "EXISTS (SELECT 1 FROM " + table + " x WHERE x.res_pk = " + alias + ".pk AND x.res_type = ? AND x.name = ? AND ("
                 + String.join(" OR ", alternatives) + "))";
         return new Sql(negated ? "NOT " + exists : exists, all);
     }
 
     /** {@code _lastUpdated} compares the resource row's own column, with the same prefixes as date parameters. */
-    static Sql lastUpdated(List<String> orValues) {
+    static Sql lastUpdated(String alias, List<String> orValues) {
         List<String> alternatives = new ArrayList<>();
         List<Object> binds = new ArrayList<>();
         for (String value : orValues) {
@@ -67,7 +71,8 @@ final class SearchPredicates {
         }
         String sql = "(" + String.join(" OR ", alternatives) + ")";
         // the row's last_updated is an instant: its range is [t, t]
-        return new Sql(sql.replace("x.low", "r.last_updated").replace("x.high", "r.last_updated"), binds);
+        String column = alias + ".last_updated";
+        return new Sql(sql.replace("x.low", column).replace("x.high", column), binds);
     }
 
     private static void string(String modifier, String value, List<String> alternatives, List<Object> binds) {

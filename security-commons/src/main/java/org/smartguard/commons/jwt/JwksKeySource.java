@@ -47,7 +47,16 @@ public final class JwksKeySource {
     /** The key with this kid, refetching the set once if it is unknown and the floor allows. */
     public CompletionStage<Optional<JsonWebKey>> key(String kid) {
         Optional<JsonWebKey> known = find(kid);
-        if (known.isPresent() || clock.instant().isBefore(lastAttempt.plus(refreshFloor))) {
+        if (known.isPresent()) {
+            return CompletableFuture.completedFuture(known);
+        }
+        // a fetch under way (the first one at start-up, or one after a rotation) may bring this kid: wait for it
+        // rather than refuse every request that arrives before the key set does
+        CompletableFuture<Void> running = inFlight.get();
+        if (running != null) {
+            return running.handle((ignored, failure) -> find(kid));
+        }
+        if (clock.instant().isBefore(lastAttempt.plus(refreshFloor))) {
             return CompletableFuture.completedFuture(known);
         }
         return refresh().handle((ignored, failure) -> find(kid));

@@ -2,15 +2,20 @@ package org.smartguard.commons.jwt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.jose4j.jwk.EcJwkGenerator;
@@ -179,6 +184,22 @@ class AccessTokenValidatorTest {
                     refusal(sign(claims(), key.getPrivateKey(), AlgorithmIdentifiers.RSA_USING_SHA256, "made-up-" + i, jws -> { })));
         }
         assertEquals(before + 1, jwks.requests(), "one refetch for twenty unknown kids inside the floor");
+    }
+
+    @Test
+    void requestsArrivingWhileTheKeySetIsBeingFetchedWaitForIt() throws Exception {
+        CountDownLatch answer = jwks.hold();
+        AccessTokenValidator coldStart = validator(Duration.ofSeconds(30));
+        String token = valid(claims());
+        List<CompletableFuture<ValidatedToken>> early = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            early.add(coldStart.validate(token).toCompletableFuture());
+        }
+        assertTrue(early.stream().noneMatch(CompletableFuture::isDone), "no request is decided before the key set arrives");
+        answer.countDown();
+        for (CompletableFuture<ValidatedToken> validation : early) {
+            assertEquals("user-1", validation.get(10, TimeUnit.SECONDS).subject(), "no request is refused while the keys are on their way");
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jose4j.jwk.JsonWebKey;
@@ -19,11 +20,18 @@ final class JwksServer implements AutoCloseable {
     private final HttpServer server;
     private final AtomicInteger requests = new AtomicInteger();
     private volatile String body = "{\"keys\":[]}";
+    private volatile CountDownLatch held = new CountDownLatch(0);
 
     JwksServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         server.createContext("/auth/jwks", exchange -> {
             requests.incrementAndGet();
+            try {
+                held.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, bytes.length);
@@ -36,6 +44,12 @@ final class JwksServer implements AutoCloseable {
 
     void publish(List<? extends JsonWebKey> keys) {
         body = new JsonWebKeySet(keys).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
+    }
+
+    /** Requests wait for their answer until the returned latch is counted down. */
+    CountDownLatch hold() {
+        held = new CountDownLatch(1);
+        return held;
     }
 
     URI uri() {

@@ -16,7 +16,8 @@ import org.jose4j.jwt.JwtClaims;
 /**
  * Writes what the gateway benchmark's proxies need to verify tokens the way the auth-service issues them: a fresh
  * RS256 key as a JWKS (for the gateway) and as a PEM public key (for HAProxy's jwt_verify), and one access token per
- * patient as "patient-id token" lines (for the load generator).
+ * patient as "patient-id token" lines (for the load generator), and a backend-services token with system/*.cruds
+ * (for loading data).
  * Usage: java BenchTokens.java OUT_DIR PATIENTS ISSUER AUDIENCE
  */
 public class BenchTokens {
@@ -39,24 +40,34 @@ public class BenchTokens {
         List<String> lines = new ArrayList<>();
         for (int i = 1; i <= patients; i++) {
             String patient = String.format("bench-patient-%04d", i);
-            JwtClaims claims = new JwtClaims();
-            claims.setIssuer(issuer);
-            claims.setAudience(audience);
-            claims.setSubject("bench-user-" + i);
-            claims.setIssuedAtToNow();
-            claims.setExpirationTimeMinutesInTheFuture(120);
-            claims.setJwtId(UUID.randomUUID().toString());
-            claims.setClaim("client_id", "bench-app");
-            claims.setClaim("scope", "launch/patient patient/*.rs");
+            JwtClaims claims = claims(issuer, audience, "bench-user-" + i, "bench-app", "launch/patient patient/*.rs");
             claims.setClaim("patient", patient);
-            JsonWebSignature jws = new JsonWebSignature();
-            jws.setPayload(claims.toJson());
-            jws.setKey(key.getPrivateKey());
-            jws.setKeyIdHeaderValue(key.getKeyId());
-            jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
-            jws.setHeader("typ", "JWT");
-            lines.add(patient + " " + jws.getCompactSerialization());
+            lines.add(patient + " " + sign(claims, key));
         }
         Files.write(out.resolve("tokens.txt"), lines);
+        Files.writeString(out.resolve("system-token.txt"), sign(claims(issuer, audience, "bench-loader", "bench-loader", "system/*.cruds"), key));
+    }
+
+    private static JwtClaims claims(String issuer, String audience, String subject, String clientId, String scope) {
+        JwtClaims claims = new JwtClaims();
+        claims.setIssuer(issuer);
+        claims.setAudience(audience);
+        claims.setSubject(subject);
+        claims.setIssuedAtToNow();
+        claims.setExpirationTimeMinutesInTheFuture(120);
+        claims.setJwtId(UUID.randomUUID().toString());
+        claims.setClaim("client_id", clientId);
+        claims.setClaim("scope", scope);
+        return claims;
+    }
+
+    private static String sign(JwtClaims claims, RsaJsonWebKey key) throws Exception {
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(claims.toJson());
+        jws.setKey(key.getPrivateKey());
+        jws.setKeyIdHeaderValue(key.getKeyId());
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+        jws.setHeader("typ", "JWT");
+        return jws.getCompactSerialization();
     }
 }

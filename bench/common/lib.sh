@@ -1,0 +1,98 @@
+# Shared by the benchmark scenarios (sourced): tools, infrastructure, builds, processes and the measuring loop.
+# Callers set: root (repo root), work (scratch dir), rows (TSV of results), and may set DURATION, WARMUP,
+# CONNECTIONS, THREADS.
+DURATION="${BENCH_DURATION:-20s}"
+WARMUP="${BENCH_WARMUP:-10s}"
+CONNECTIONS="${BENCH_CONNECTIONS:-32}"
+THREADS="${BENCH_THREADS:-2}"
+PATIENTS="${BENCH_PATIENTS:-1000}"
+PUBLIC_BASE=http://localhost:8080
+JWKS_PORT=18001
+bench_pids=()
+
+say() { printf 'bench: %s\n' "$*"; }
+die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# wrk, nginx and haproxy from Debian's packages; PostgreSQL, Redis and Kafka as ./suite starts them
+ensure_tools_and_infra() {
+  local missing=() tool
+  for tool in wrk nginx haproxy; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+  if ((${#missing[@]})); then
+    say "installing ${missing[*]} from Debian's packages"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light haproxy >/dev/null
+  fi
+  if ! port_open 5432 || ! port_open 6379 || ! port_open 9092; then
+    "$root/suite" infra >/dev/null
+  fi
+}
+
+# service_jar MODULE: builds the module (and what it needs) when its jar is missing or older than its sources
+service_jar() {
+  local module="$1" jar="$root/$1/target/quarkus-app/quarkus-run.jar"
+  if [[ ! -f "$jar" || -n "$(find "$root/$module/src" "$root/security-commons/src" -newer "$jar" -type f -print -quit)" ]]; then
+    say "building $module" >&2
+    (cd "$root" && mvn -B -q -DskipTests -pl "$module" -am package) >&2 || die "build of $module failed"
+  fi
+  echo "$jar"
+}
+
+# Fresh RS256 key (JWKS + PEM) and one token per patient, plus a system token, under $work
+sign_tokens() {
+  say "signing tokens for $PATIENTS patients"
+  java -cp "$(<"$cp_file")" "$root/bench/common/BenchTokens.java" "$work" "$PATIENTS" "$PUBLIC_BASE/auth" "$PUBLIC_BASE/fhir"
+}
+
+# nginx from bench/common/nginx.conf: the trivial upstream and bench JWKS on :JWKS_PORT, a plain proxy on :18002
+start_nginx() {
+  mkdir -p "$work/tmp"
+  sed -e "s#@WORK@#$work#g" -e "s#@UPSTREAM_PORT@#$JWKS_PORT#g" -e "s#@NGINX_PORT@#18002#g" \
+    "$root/bench/common/nginx.conf" >"$work/nginx.conf"
+  nginx -c "$work/nginx.conf" -p "$work" -e "$work/nginx-error.log" || die "nginx did not start; see $work/nginx-error.log"
+}
+
+# start_java NAME JAR [ENV=VALUE...]: a service in the background, logging to $work/NAME.log
+start_java() {
+  local name="$1" jar="$2"
+  shift 2
+  env "$@" java -jar "$jar" >"$work/$name.log" 2>&1 &
+  bench_pids+=($!)
+}
+
+wait_ready() {
+  local port="$1" name="$2" deadline=$((SECONDS + 90))
+  until [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/q/health/ready")" == 200 ]]; do
+    ((SECONDS < deadline)) || die "$name is not ready; see $work/$name.log"
+    sleep 0.5
+  done
+}
+
+stop_all() {
+  local pid
+  for pid in "${bench_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  [[ -f "$work/nginx.pid" ]] && kill "$(<"$work/nginx.pid")" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+
+to_ms() { # wrk prints 812.00us, 1.23ms, 1.02s
+  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'
+}
+
+# measure NAME PORT [PATH_TEMPLATE]: warm-up, then the measured wrk run with every patient's token; one row
+measure() {
+  local name="$1" port="$2" template="${3:-}" script="$root/bench/common/patient-requests.lua" out
+  [[ -n "$template" ]] || template='/fhir/Patient/{patient}'
+  say "$name: warm-up $WARMUP"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$script" "http://127.0.0.1:$port" -- "$work/tokens.txt" "$template" >/dev/null
+  say "$name: measuring $DURATION"
+  out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$script" "http://127.0.0.1:$port" -- "$work/tokens.txt" "$template")"
+  printf '%s\n' "$out" >"$work/wrk-${name//[^a-zA-Z0-9]/_}.txt"
+  local rps p50 p90 p99 errors
+  rps="$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")"
+  p50="$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")"
+  p90="$(to_ms "$(awk '$1 == "90%" { print $2 }' <<<"$out")")"
+  p99="$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")"
+  errors="$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(",", ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' <<<"$out")"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$rps" "$p50" "$p90" "$p99" "$errors" >>"$rows"
+}

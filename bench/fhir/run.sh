@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The FHIR benchmark (issue 4): a fresh database, BENCH_PATIENTS patients with BENCH_OBSERVATIONS observations each
+# loaded through transaction bundles, then, with patient-scoped tokens (SMART enforcement on, the durable audit
+# publisher on), GET Patient/{id} and GET Observation?patient=X&category=vital-signs&_count=50, each straight to the
+# fhir-service and through the gateway (JWT check, per-patient Redis limit, audit), side by side.
+# Settings (env): BENCH_PATIENTS [1000] BENCH_OBSERVATIONS [20] BENCH_LOAD_THREADS [4] and lib.sh's BENCH_DURATION,
+# BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_THREADS.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+cp_file="$1"
+work="$root/.suite/bench/fhir"
+rows="$work/rows.tsv"
+# shellcheck source=../common/lib.sh
+source "$root/bench/common/lib.sh"
+OBSERVATIONS="${BENCH_OBSERVATIONS:-20}"
+LOAD_THREADS="${BENCH_LOAD_THREADS:-4}"
+FHIR_PORT=18082 GATEWAY_PORT=18080 DB=fhir_bench
+
+ensure_tools_and_infra
+fhir_jar="$(service_jar fhir-service)"
+gateway_jar="$(service_jar gateway-service)"
+rm -rf "$work" && mkdir -p "$work/spool"
+trap stop_all EXIT
+sign_tokens
+start_nginx
+
+say "fresh database $DB"
+"$root/suite" sql <<<"DROP DATABASE IF EXISTS $DB WITH (FORCE); CREATE DATABASE $DB OWNER smartguard;" >/dev/null
+
+start_java fhir "$fhir_jar" QUARKUS_HTTP_PORT=$FHIR_PORT SMARTGUARD_PUBLIC_BASE_URL=$PUBLIC_BASE \
+  QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB \
+  SMARTGUARD_FHIR_AUTH_JWKS_URI=http://127.0.0.1:$JWKS_PORT/auth/jwks \
+  SMARTGUARD_AUDIT_TOPIC=bench.audit-events KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:9092
+start_java gateway "$gateway_jar" QUARKUS_HTTP_PORT=$GATEWAY_PORT SMARTGUARD_PUBLIC_BASE_URL=$PUBLIC_BASE \
+  SMARTGUARD_GATEWAY_ROUTES_FHIR_UPSTREAM=http://127.0.0.1:$FHIR_PORT \
+  SMARTGUARD_GATEWAY_AUTH_JWKS_URI=http://127.0.0.1:$JWKS_PORT/auth/jwks \
+  SMARTGUARD_GATEWAY_RATELIMIT_DEFAULT_LIMIT=1000000000 SMARTGUARD_GATEWAY_RATELIMIT_KEY_PREFIX="bench:fhir:$(date +%s):" \
+  SMARTGUARD_GATEWAY_BOTS_ENABLED=false SMARTGUARD_AUDIT_SPOOL_DIR="$work/spool" SMARTGUARD_AUDIT_TOPIC=bench.audit-events \
+  KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:9092
+wait_ready $FHIR_PORT fhir
+wait_ready $GATEWAY_PORT gateway
+
+: >"$rows"
+say "loading $PATIENTS patients x (1 + $OBSERVATIONS observations), $LOAD_THREADS bundles in flight"
+java "$root/bench/fhir/FhirLoad.java" "http://127.0.0.1:$FHIR_PORT/fhir" "$work/system-token.txt" "$PATIENTS" "$OBSERVATIONS" "$LOAD_THREADS" >>"$rows"
+
+# the measured requests must succeed and be the patient's own: a refusal would make the run meaningless
+read -r patient token <"$work/tokens.txt"
+count="$(curl -s -H "Authorization: Bearer $token" "http://127.0.0.1:$GATEWAY_PORT/fhir/Observation?patient=$patient&category=vital-signs&_count=50" \
+  | grep -o '"resourceType":"Observation"' | wc -l)"
+((count > 0)) || die "the search for $patient's vital signs found nothing"
+
+search='/fhir/Observation?patient={patient}&category=vital-signs&_count=50'
+measure "read Patient, fhir-service direct" $FHIR_PORT
+measure "read Patient, through the gateway" $GATEWAY_PORT
+measure "search vital signs, fhir-service direct" $FHIR_PORT "$search"
+measure "search vital signs, through the gateway" $GATEWAY_PORT "$search"
+
+java "$root/bench/common/BenchReport.java" "$rows" "$root/bench/results" fhir \
+  "FHIR server ($PATIENTS patients x $OBSERVATIONS observations, $CONNECTIONS connections, patient tokens)" "bench/run fhir" \
+  "read Patient, through/read Patient, fhir" "search vital signs, through/search vital signs, fhir"
