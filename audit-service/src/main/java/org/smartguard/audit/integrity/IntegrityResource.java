@@ -7,22 +7,27 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.smartguard.audit.access.CallerContext;
+
 import io.smallrye.common.annotation.Blocking;
 
-/** {@code GET /audit/integrity}: verifies every hash chain of the store and reports the first broken link of each. */
+/** {@code GET /audit/integrity} (security staff): verifies every hash chain of the store and reports the first broken link of each. */
 @Path("/integrity")
 public class IntegrityResource {
 
     private final ChainVerifier verifier;
+    private final CallerContext callers;
 
-    IntegrityResource(ChainVerifier verifier) {
+    IntegrityResource(ChainVerifier verifier, CallerContext callers) {
         this.verifier = verifier;
+        this.callers = callers;
     }
 
     @GET
     @Blocking
     @Produces(MediaType.APPLICATION_JSON)
     public IntegrityReport verify() throws SQLException {
+        callers.staff();
         return verifier.verify();
     }
 }

@@ -61,7 +61,13 @@ public class AuditSchema {
                 ddl.execute("CREATE INDEX IF NOT EXISTS events_chain ON " + SCHEMA
                         + ".events (topic, source_partition, chain_position)");
                 ddl.execute("CREATE INDEX IF NOT EXISTS events_event_id ON " + SCHEMA + ".events (event_id)");
-                ddl.execute("CREATE INDEX IF NOT EXISTS events_recorded ON " + SCHEMA + ".events (recorded)");
+                // the query API: searches and exports in recorded order, keyset pages on (recorded, event_id)
+                ddl.execute("CREATE INDEX IF NOT EXISTS events_recorded_event ON " + SCHEMA + ".events (recorded, event_id)");
+                ddl.execute("DROP INDEX IF EXISTS " + SCHEMA + ".events_recorded"); // superseded by the one above
+                // element filters (patient, agent, entity, type, subtype, outcome, address) are JSON containment on the
+                // stored text itself, the very characters the chain hashes, so no derived column can disagree with it
+                ddl.execute("CREATE INDEX IF NOT EXISTS events_payload ON " + SCHEMA
+                        + ".events USING gin ((payload::jsonb) jsonb_path_ops)");
                 // the idempotency guard: one row per event id ever stored, whatever partition it arrived on
                 ddl.execute("CREATE TABLE IF NOT EXISTS " + SCHEMA + ".event_ids ("
                         + "event_id uuid PRIMARY KEY, stored_at timestamptz NOT NULL)");

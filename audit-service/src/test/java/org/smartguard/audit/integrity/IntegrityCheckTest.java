@@ -1,6 +1,5 @@
 package org.smartguard.audit.integrity;
 
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
@@ -25,14 +24,18 @@ import org.junit.jupiter.api.Test;
 import org.smartguard.audit.store.AuditEventStore;
 import org.smartguard.audit.store.IncomingEvent;
 import org.smartguard.audit.store.StoreWiring;
+import org.smartguard.audit.support.ApiTokens;
 import org.smartguard.audit.support.StoredEvents;
+import org.smartguard.audit.support.TestAuthorityResource;
 import org.smartguard.audit.support.TestEvents;
 import org.smartguard.commons.audit.EncodedAuditEvent;
 
+import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 
 @QuarkusTest
+@QuarkusTestResource(TestAuthorityResource.class)
 class IntegrityCheckTest {
 
     private static final String PERMISSION_DENIED = "42501";
@@ -77,7 +80,7 @@ class IntegrityCheckTest {
     void anEditedRowIsReportedAsTheFirstBrokenLink() {
         stored.executeAsOwner("UPDATE audit_log.events SET payload = replace(payload, 'pat-2', 'pat-9')"
                 + " WHERE topic = ? AND chain_position = 3", topic);
-        given().when().get("/audit/integrity").then().statusCode(200).body("status", is("broken"));
+        ApiTokens.as(ApiTokens.securityBackend()).when().get("/audit/integrity").then().statusCode(200).body("status", is("broken"));
         brokenAt(3, events.get(2).eventId()).body("firstBrokenLink.problem", is("hash does not match the stored event"));
     }
 
@@ -120,7 +123,7 @@ class IntegrityCheckTest {
     }
 
     private ValidatableResponse chain() {
-        return given().when().get("/audit/integrity").then().statusCode(200)
+        return ApiTokens.as(ApiTokens.securityBackend()).when().get("/audit/integrity").then().statusCode(200)
                 .rootPath("chains.find { it.topic == '" + topic + "' && it.partition == 0 }");
     }
 

@@ -17,4 +17,11 @@ public interface DemoConfig {
      */
     @WithDefault(".suite/demo/demo-backend-key.json")
     String backendKeyFile();
+
+    /**
+     * demo-app's one redirect URI, where the demo app is served (env SMARTGUARD_AUTH_DEMO_APP_REDIRECT_URI; ./suite up
+     * sets it from DEMO_APP_PORT). The registered client follows it at every start, so the app can move ports.
+     */
+    @WithDefault("http://localhost:9090/callback")
+    String appRedirectUri();
 }

@@ -26,7 +26,8 @@ import io.quarkus.runtime.StartupEvent;
  * Demo-only users and clients for {@code ./suite up}, created at startup when {@code smartguard.auth.demo.enabled}
  * is true, and left alone when they exist: users demo-patient and demo-clinician (password = username), public app
  * demo-app, and backend client demo-backend whose private key is kept in a file (see {@link DemoConfig}). Everything
- * goes through the same validation as the admin API.
+ * goes through the same validation as the admin API. demo-app's redirect URI and demo-backend's key follow the
+ * configuration.
  */
 @ApplicationScoped
 public class DemoData {
@@ -37,7 +38,6 @@ public class DemoData {
     static final String CLINICIAN = "demo-clinician";
     static final String APP = "demo-app";
     static final String BACKEND = "demo-backend";
-    static final String APP_REDIRECT_URI = "http://localhost:9090/callback";
     /** Every patient/ and user/ clinical scope, and every OpenID Connect, launch and refresh scope. */
     static final String APP_SCOPES = "patient/*.* user/*.* openid fhirUser profile launch launch/patient launch/encounter offline_access online_access";
     static final String BACKEND_SCOPES = "system/*.*";
@@ -63,15 +63,21 @@ public class DemoData {
         }
     }
 
-    /** Creates whatever demo data is missing; demo-backend's registered key always follows the key file. */
+    /**
+     * Creates whatever demo data is missing; demo-app's registered redirect URI follows {@code app-redirect-uri} and
+     * demo-backend's registered key follows the key file.
+     */
     @Transactional
     public void load(Path backendKeyFile) {
         ensureUser(PATIENT, "Patient/demo-patient", "Demo Patient");
         ensureUser(CLINICIAN, "Practitioner/demo-clinician", "Demo Clinician");
-        if (OAuthClient.findByClientId(APP).isEmpty()) {
-            registrar.register(new ClientMetadata(APP, "SMART Guard demo app", List.of(APP_REDIRECT_URI), ClientMetadata.AUTH_NONE,
-                    List.of(ClientRegistrar.AUTHORIZATION_CODE, ClientRegistrar.REFRESH_TOKEN), null, APP_SCOPES, null, null),
-                    ClientRegistrar.Authority.ADMIN);
+        ClientMetadata app = new ClientMetadata(APP, "SMART Guard demo app", List.of(config.appRedirectUri()), ClientMetadata.AUTH_NONE,
+                List.of(ClientRegistrar.AUTHORIZATION_CODE, ClientRegistrar.REFRESH_TOKEN), null, APP_SCOPES, null, null);
+        OAuthClient registeredApp = OAuthClient.findByClientId(APP).orElse(null);
+        if (registeredApp == null) {
+            registrar.register(app, ClientRegistrar.Authority.ADMIN);
+        } else if (!registeredApp.hasRedirectUri(config.appRedirectUri()) || registeredApp.redirectUriList().size() != 1) {
+            registrar.update(APP, app);
         }
         String publicJwks = publicJwks(DemoBackendKey.loadOrCreate(backendKeyFile));
         OAuthClient backend = OAuthClient.findByClientId(BACKEND).orElse(null);

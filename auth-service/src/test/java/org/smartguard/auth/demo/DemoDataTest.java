@@ -28,6 +28,8 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 class DemoDataTest {
 
+    private static final String DEFAULT_APP_REDIRECT_URI = "http://localhost:9090/callback";
+
     @Inject
     DemoData demo;
     @Inject
@@ -59,7 +61,7 @@ class DemoDataTest {
         assertEquals("Patient/demo-patient", first.patientFhirUser());
         assertEquals("Practitioner/demo-clinician", first.clinicianFhirUser());
         assertEquals(ClientType.PUBLIC, first.appType());
-        assertEquals(DemoData.APP_REDIRECT_URI, first.appRedirectUris());
+        assertEquals(DEFAULT_APP_REDIRECT_URI, first.appRedirectUris());
 
         BackendServiceFixtures.requestToken(new BackendClient(DemoData.BACKEND, key).assertion(), "system/Patient.rs")
                 .statusCode(200)
@@ -75,5 +77,15 @@ class DemoDataTest {
 
         PublicJsonWebKey key = PublicJsonWebKey.Factory.newPublicJwk(Files.readString(second));
         assertTrue(stored.snapshot().backendJwks().contains(key.getKeyId()));
+    }
+
+    @Test
+    void demoAppsRedirectUriFollowsTheConfigurationWhenTheAppMoved() {
+        demo.load(dir.resolve("key.json"));
+        stored.replaceAppRedirectUris("http://localhost:19090/callback\nhttp://localhost:9090/elsewhere");
+
+        demo.load(dir.resolve("key.json"));
+
+        assertEquals(DEFAULT_APP_REDIRECT_URI, stored.snapshot().appRedirectUris());
     }
 }

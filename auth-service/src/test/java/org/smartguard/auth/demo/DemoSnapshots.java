@@ -24,4 +24,10 @@ public class DemoSnapshots {
         return new Snapshot(patient.passwordHash, patient.fhirUser, clinician.fhirUser, app.type, app.redirectUris,
                 app.allowedScopes, backend.jwks, backend.allowedScopes);
     }
+
+    /** As if demo-app had been registered for another address (an earlier DEMO_APP_PORT). */
+    @Transactional
+    public void replaceAppRedirectUris(String uris) {
+        OAuthClient.findByClientId(DemoData.APP).orElseThrow().redirectUris = uris;
+    }
 }

@@ -38,7 +38,8 @@ public class CapabilityStatementResource {
     static final String OAUTH_URIS = "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris";
     private static final TypeRestfulInteraction[] INTERACTIONS = {TypeRestfulInteraction.READ, TypeRestfulInteraction.VREAD,
             TypeRestfulInteraction.HISTORYINSTANCE, TypeRestfulInteraction.CREATE, TypeRestfulInteraction.UPDATE,
-            TypeRestfulInteraction.PATCH, TypeRestfulInteraction.DELETE, TypeRestfulInteraction.SEARCHTYPE};
+            TypeRestfulInteraction.PATCH, TypeRestfulInteraction.DELETE, TypeRestfulInteraction.SEARCHTYPE,
+            TypeRestfulInteraction.HISTORYTYPE};
 
     private final String json;
 
@@ -46,7 +47,7 @@ public class CapabilityStatementResource {
         this.json = FhirR4.context().newJsonParser().encodeResourceToString(build(urls, parameters, search));
     }
 
-    /** FHIR JSON whatever the Accept header says: discovery must not fail on a browser's Accept. */
+    /** FHIR JSON, or XML when asked for ({@code FhirFormatFilter}): discovery must not fail on a browser's Accept. */
     @GET
     public Response metadata() {
         return Response.ok(json, OperationOutcomeMapper.FHIR_JSON).build();
@@ -60,11 +61,12 @@ public class CapabilityStatementResource {
                 .setFhirVersion(FHIRVersion._4_0_1)
                 .setName("SmartGuardFhirServer")
                 .setPublisher("SMART Guard");
-        statement.addFormat("application/fhir+json").addFormat("json");
+        statement.addFormat("application/fhir+json").addFormat("json").addFormat("application/fhir+xml").addFormat("xml");
         statement.getImplementation().setDescription("SMART Guard FHIR R4 server").setUrl(urls.fhirBase());
         CapabilityStatementRestComponent rest = statement.addRest().setMode(RestfulCapabilityMode.SERVER);
         rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.TRANSACTION);
         rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.BATCH);
+        rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.HISTORYSYSTEM);
         rest.getSecurity().setCors(true).addService(new CodeableConcept(
                 new Coding("http://terminology.hl7.org/CodeSystem/restful-security-service", "SMART-on-FHIR", "SMART-on-FHIR")));
         Extension oauth = rest.getSecurity().addExtension().setUrl(OAUTH_URIS);

@@ -38,8 +38,9 @@ public class OperationOutcomeMapper {
         return outcome(400, "structure", "SG-FHIR-PARSE", "the resource could not be parsed: " + e.getMessage()).build();
     }
 
+    /** Anything else, errors included (a StackOverflowError must not reach the default handler, which shows stacks in dev). */
     @ServerExceptionMapper
-    public Response unexpected(RuntimeException e) {
+    public Response unexpected(Throwable e) {
         if (e instanceof WebApplicationException web && web.getResponse().getStatus() < 500) {
             int status = web.getResponse().getStatus();
             return outcome(status, status == 405 ? "not-supported" : status == 404 ? "not-found" : "invalid",

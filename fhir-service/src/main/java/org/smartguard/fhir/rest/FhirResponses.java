@@ -23,6 +23,11 @@ final class FhirResponses {
                 .entity(json);
     }
 
+    /** A FHIR JSON answer built elsewhere (a bundle). */
+    static Response json(String json) {
+        return Response.ok(json, OperationOutcomeMapper.FHIR_JSON).build();
+    }
+
     /** The version an {@code If-Match: W/"3"} names, or null without the header. */
     static Long ifMatchVersion(String ifMatch) {
         if (ifMatch == null || ifMatch.isBlank()) {

@@ -1,7 +1,6 @@
 package org.smartguard.fhir.rest;
 
 import java.net.URI;
-import java.util.List;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -21,23 +20,21 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.Bundle.BundleType;
-import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
-import org.smartguard.commons.fhir.FhirR4;
 import org.smartguard.commons.urls.PublicUrls;
 import org.smartguard.fhir.errors.FhirException;
 import org.smartguard.fhir.errors.OperationOutcomeMapper;
+import org.smartguard.fhir.history.HistoryQuery;
+import org.smartguard.fhir.history.HistoryService;
 import org.smartguard.fhir.search.SearchParameters;
 import org.smartguard.fhir.search.SearchService;
-import org.smartguard.fhir.storage.FhirJson;
 import org.smartguard.fhir.storage.ResourceService;
 import org.smartguard.fhir.storage.ResourceVersion;
 import org.smartguard.fhir.storage.StoredResource;
 
 /**
- * The instance and type interactions of FHIR's REST API (read, vread, history, create, update, patch, delete, search by
- * GET and POST): thin, HTTP in and out; {@link ResourceService} and {@link SearchService} authorize, work and audit.
+ * The instance and type interactions of FHIR's REST API (read, vread, instance and type history, create, update, patch,
+ * delete, search by GET and POST, $everything): thin, HTTP in and out; {@link ResourceService}, {@link SearchService}
+ * and {@link HistoryService} authorize, work and audit. Bodies may be JSON or XML ({@link FhirFormat}).
  */
 @Path("/{type:[A-Z][A-Za-z]+}")
 @Produces({OperationOutcomeMapper.FHIR_JSON, "application/json"})
@@ -45,12 +42,14 @@ public class InstanceEndpoints {
 
     private final ResourceService resources;
     private final SearchService search;
+    private final HistoryService history;
     private final SearchParameters parameters;
     private final PublicUrls urls;
 
-    InstanceEndpoints(ResourceService resources, SearchService search, SearchParameters parameters, PublicUrls urls) {
+    InstanceEndpoints(ResourceService resources, SearchService search, HistoryService history, SearchParameters parameters, PublicUrls urls) {
         this.resources = resources;
         this.search = search;
+        this.history = history;
         this.parameters = parameters;
         this.urls = urls;
     }
@@ -72,7 +71,7 @@ public class InstanceEndpoints {
 
     private Response searchResponse(String type, MultivaluedMap<String, String> query, String prefer) {
         boolean lenient = prefer != null && prefer.replace(" ", "").contains("handling=lenient");
-        return Response.ok(search.search(type, query, lenient), OperationOutcomeMapper.FHIR_JSON).build();
+        return FhirResponses.json(search.search(type, query, lenient));
     }
 
     @GET
@@ -81,7 +80,7 @@ public class InstanceEndpoints {
         if (!"Patient".equals(type)) {
             throw new FhirException(404, "not-supported", "SG-FHIR-OPERATION", "$everything is offered on Patient only");
         }
-        return Response.ok(search.everything(id, uri.getQueryParameters()), OperationOutcomeMapper.FHIR_JSON).build();
+        return FhirResponses.json(search.everything(id, uri.getQueryParameters()));
     }
 
     @GET
@@ -100,37 +99,30 @@ public class InstanceEndpoints {
 
     @GET
     @Path("/{id}/_history")
-    public Response history(@PathParam("type") String type, @PathParam("id") String id) {
-        List<ResourceVersion> versions = resources.history(knownType(type), id);
-        Bundle bundle = new Bundle().setType(BundleType.HISTORY).setTotal(versions.size());
-        for (ResourceVersion version : versions) {
-            Bundle.BundleEntryComponent entry = bundle.addEntry();
-            String url = type + "/" + id + "/_history/" + version.version;
-            entry.getRequest().setMethod(HTTPVerb.fromCode(version.method)).setUrl(version.method.equals("POST") ? type : type + "/" + id);
-            entry.getResponse().setStatus(version.deleted ? "204" : version.version == 1 ? "201" : "200").setEtag("W/\"" + version.version + "\"");
-            entry.setFullUrl(urls.fhirBase() + "/" + type + "/" + id);
-            if (!version.deleted) {
-                entry.setResource((org.hl7.fhir.r4.model.Resource) FhirR4.context().newJsonParser().parseResource(version.json));
-            }
-            entry.getResponse().setLocation(url);
-        }
-        return Response.ok(FhirR4.context().newJsonParser().encodeResourceToString(bundle), OperationOutcomeMapper.FHIR_JSON).build();
+    public Response history(@PathParam("type") String type, @PathParam("id") String id, @Context UriInfo uri) {
+        return FhirResponses.json(history.instance(knownType(type), id, HistoryQuery.parse(uri.getQueryParameters())));
+    }
+
+    @GET
+    @Path("/_history")
+    public Response typeHistory(@PathParam("type") String type, @Context UriInfo uri) {
+        return FhirResponses.json(history.type(knownType(type), HistoryQuery.parse(uri.getQueryParameters())));
     }
 
     @POST
-    @Consumes({OperationOutcomeMapper.FHIR_JSON, "application/json"})
-    public Response create(@PathParam("type") String type, String body, @HeaderParam("Prefer") String prefer,
-            @HeaderParam("If-None-Exist") String ifNoneExist) {
-        IBaseResource resource = FhirJson.parse(body, knownType(type));
+    @Consumes({OperationOutcomeMapper.FHIR_JSON, "application/json", FhirFormat.FHIR_XML, "application/xml", "text/xml"})
+    public Response create(@PathParam("type") String type, String body, @HeaderParam("Content-Type") String contentType,
+            @HeaderParam("Prefer") String prefer, @HeaderParam("If-None-Exist") String ifNoneExist) {
+        IBaseResource resource = FhirFormat.ofContentType(contentType).parse(body, knownType(type));
         return written(resources.create(type, resource, ifNoneExist), prefer, urls);
     }
 
     @PUT
     @Path("/{id}")
-    @Consumes({OperationOutcomeMapper.FHIR_JSON, "application/json"})
+    @Consumes({OperationOutcomeMapper.FHIR_JSON, "application/json", FhirFormat.FHIR_XML, "application/xml", "text/xml"})
     public Response update(@PathParam("type") String type, @PathParam("id") String id, String body,
-            @HeaderParam("If-Match") String ifMatch, @HeaderParam("Prefer") String prefer) {
-        IBaseResource resource = FhirJson.parse(body, knownType(type));
+            @HeaderParam("Content-Type") String contentType, @HeaderParam("If-Match") String ifMatch, @HeaderParam("Prefer") String prefer) {
+        IBaseResource resource = FhirFormat.ofContentType(contentType).parse(body, knownType(type));
         return written(resources.update(type, id, resource, FhirResponses.ifMatchVersion(ifMatch)), prefer, urls);
     }
 

@@ -47,6 +47,7 @@ class SearchCriteria {
         Map<String, List<String>> applied = new LinkedHashMap<>();
         for (Map.Entry<String, List<String>> entry : query.entrySet()) {
             String key = entry.getKey();
+            requireNoNul(key, entry.getValue());
             if (SearchControls.isControl(key)) {
                 continue;
             }
@@ -67,6 +68,13 @@ class SearchCriteria {
         }
         where.add(access.of(type, decision, "r"));
         return new Criteria(where.toSql(), applied);
+    }
+
+    /** PostgreSQL text cannot hold NUL: a search that names one is refused rather than failing in the database. */
+    private static void requireNoNul(String name, List<String> values) {
+        if (name.indexOf('\0') >= 0 || values.stream().anyMatch(value -> value.indexOf('\0') >= 0)) {
+            throw FhirException.badRequest("SG-FHIR-SEARCH-VALUE", "search parameters may not contain the NUL character");
+        }
     }
 
     /** One parameter of {@code type}, on the resource row {@code alias}. */

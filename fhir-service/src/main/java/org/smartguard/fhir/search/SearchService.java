@@ -29,6 +29,7 @@ import org.smartguard.fhir.security.SmartRefusal;
 public class SearchService {
 
     public static final int MAX_COUNT = SearchControls.MAX_COUNT;
+    public static final int DEFAULT_COUNT = SearchControls.DEFAULT_COUNT;
 
     private final SearchParameters parameters;
     private final SmartAuthorization authorization;
@@ -125,6 +126,16 @@ public class SearchService {
                 List.of(patientId), "Patient/" + patientId + "/$everything", page.rows().size());
         SearchBundle.Links links = new SearchBundle.Links(urls.fhirBase() + "/Patient/" + patientId + "/$everything", Map.of(), controls.count());
         return SearchBundle.write(urls.fhirBase(), links, SortOrder.NONE, controls.cursor(), page, List.of(), EntryView.of("Patient", controls), null);
+    }
+
+    /**
+     * The token's access to {@code type} (compartment, granular filters) as an SQL predicate on the resource row
+     * {@code r}, its bind values appended to {@code binds}: for queries over resources outside search (history).
+     */
+    public String accessPredicate(String type, AccessDecision decision, List<Object> binds) {
+        SearchPredicates.Sql predicate = access.of(type, decision, "r");
+        binds.addAll(predicate.binds());
+        return predicate.text();
     }
 
     private Long countMatches(SearchPredicates.Sql where) {

@@ -12,8 +12,13 @@ import org.smartguard.fhir.errors.FhirException;
 /** A search written as a relative URL, {@code Type?name=value&...}, as conditional interactions and references use. */
 public record SearchUrl(String type, Map<String, List<String>> query) {
 
+    /**
+     * Whether {@code url} is a relative search ({@code Type?...}), not an absolute URL; the query may itself hold
+     * URLs, as in Synthea's {@code Organization?identifier=https://github.com/synthetichealth/synthea|...}.
+     */
     public static boolean isSearch(String url) {
-        return url != null && url.indexOf('?') > 0 && !url.contains("://");
+        int mark = url == null ? -1 : url.indexOf('?');
+        return mark > 0 && url.substring(0, mark).matches("[A-Z][A-Za-z]+");
     }
 
     /** @param url {@code Type?query}, or just {@code query} when {@code defaultType} is given */

@@ -20,7 +20,8 @@ public final class JsonPatches {
         JsonArray operations;
         try (JsonReader reader = Json.createReader(new StringReader(patchJson))) {
             operations = reader.readArray();
-        } catch (JsonException | IllegalStateException e) {
+        } catch (RuntimeException e) {
+            // JsonException for bad syntax, but Parsson refuses nesting deeper than 1,000 with a plain RuntimeException
             throw FhirException.badRequest("SG-FHIR-PATCH", "a JSON Patch is a JSON array of operations");
         }
         try (JsonReader reader = Json.createReader(new StringReader(resourceJson))) {

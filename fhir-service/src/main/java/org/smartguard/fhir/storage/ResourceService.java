@@ -25,7 +25,7 @@ import org.smartguard.fhir.security.SmartAuthorization;
 import org.smartguard.fhir.security.SmartRefusal;
 
 /**
- * The instance interactions (read, vread, history, create, update, delete), each authorized before any data is
+ * The instance interactions (read, vread, create, update, patch, delete), each authorized before any data is
  * read and audited in the same transaction. A resource outside what the token may see answers 404, exactly as
  * if it did not exist, so its existence does not leak.
  */
@@ -34,7 +34,6 @@ public class ResourceService {
 
     /** FHIR logical ids. */
     public static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
-    private static final int MAX_HISTORY = 100;
 
     private final SmartAuthorization authorization;
     private final ResourceVisibility visibility;
@@ -83,16 +82,6 @@ public class ResourceService {
         audit.record(AuditEventType.REST_VREAD, AuditOutcome.SUCCESS, "vread", List.of(versionReference(stored, version)),
                 compartmentPatients(stored.pk), null);
         return found;
-    }
-
-    @Transactional
-    public List<ResourceVersion> history(String type, String id) {
-        AccessDecision access = authorization.require(type, Permission.READ);
-        StoredResource stored = visibleCurrent(type, id, access);
-        List<ResourceVersion> versions = ResourceVersion.history(stored.pk, MAX_HISTORY);
-        audit.record(AuditEventType.REST_HISTORY, AuditOutcome.SUCCESS, "history", List.of(type + "/" + id),
-                compartmentPatients(stored.pk), null);
-        return versions;
     }
 
     /**
@@ -167,7 +156,7 @@ public class ResourceService {
         if (expectedVersion != null && expectedVersion != stored.version) {
             throw new FhirException(412, "conflict", "SG-FHIR-412", type + "/" + id + " is at version " + stored.version + ", not " + expectedVersion);
         }
-        IBaseResource patched = FhirJson.parse(JsonPatches.apply(stored.json, jsonPatch), type);
+        IBaseResource patched = FhirBodies.parseJson(JsonPatches.apply(stored.json, jsonPatch), type);
         if (!id.equals(patched.getIdElement().getIdPart())) {
             throw FhirException.badRequest("SG-FHIR-ID-MISMATCH", "a patch may not change the resource's id");
         }
@@ -208,7 +197,7 @@ public class ResourceService {
         if (!visibility.allows(rows, access)) {
             throw SmartRefusal.insufficientScope("a scope reaching every patient this " + stored.resourceType + " belongs to");
         }
-        stored.json = FhirJson.encode(resource);
+        stored.json = FhirBodies.encode(resource);
         if (isNew) {
             stored.persist();
         }
@@ -230,7 +219,8 @@ public class ResourceService {
         version.persist();
     }
 
-    private StoredResource visibleCurrent(String type, String id, AccessDecision access) {
+    /** The current row of a resource the decision lets the token see, else 404 as if it did not exist. */
+    public StoredResource visibleCurrent(String type, String id, AccessDecision access) {
         requireValidId(id);
         return StoredResource.findCurrent(type, id)
                 .filter(found -> visibility.visible(found.pk, access))

@@ -2,7 +2,6 @@ package org.smartguard.fhir.storage;
 
 import java.io.Serializable;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 
 import jakarta.persistence.Column;
@@ -47,10 +46,5 @@ public class ResourceVersion extends PanacheEntityBase {
 
     public static Optional<ResourceVersion> find(long resPk, long version) {
         return find("resPk = ?1 and version = ?2", resPk, version).firstResultOptional();
-    }
-
-    /** Newest first. */
-    public static List<ResourceVersion> history(long resPk, int max) {
-        return find("resPk = ?1 order by version desc", resPk).page(0, max).list();
     }
 }

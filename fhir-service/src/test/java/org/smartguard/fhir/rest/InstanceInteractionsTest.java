@@ -7,6 +7,9 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.UUID;
 
@@ -156,5 +159,82 @@ class InstanceInteractionsTest {
                 .when().patch("/fhir/Patient/" + id)
                 .then().statusCode(400);
         given().auth().oauth2(SYSTEM).when().get("/fhir/Patient/" + id).then().header("ETag", "W/\"2\"").body("name[0].family", is("After"));
+    }
+
+    private static void carriesVersionHeaders(Response response, String version) {
+        assertEquals("W/\"" + version + "\"", response.header("ETag"), response.asString());
+        assertNotNull(response.header("Last-Modified"), "Last-Modified");
+    }
+
+    @Test
+    void everyAnswerThatCarriesAResourceHasItsETagAndLastModified() {
+        Response created = given().auth().oauth2(SYSTEM).contentType(FHIR_JSON).body(patientJson(null, "Headers")).when().post("/fhir/Patient");
+        carriesVersionHeaders(created, "1");
+        String id = createdId(created);
+        carriesVersionHeaders(given().auth().oauth2(SYSTEM).when().get("/fhir/Patient/" + id), "1");
+        Response updated = given().auth().oauth2(SYSTEM).contentType(FHIR_JSON).body(patientJson(id, "Headers2")).when().put("/fhir/Patient/" + id);
+        assertEquals(200, updated.statusCode());
+        carriesVersionHeaders(updated, "2");
+        assertTrue(updated.header("Location").endsWith("/fhir/Patient/" + id + "/_history/2"), updated.header("Location"));
+        Response patched = given().auth().oauth2(SYSTEM).contentType("application/json-patch+json")
+                .body("[{\"op\":\"replace\",\"path\":\"/name/0/family\",\"value\":\"Headers3\"}]").when().patch("/fhir/Patient/" + id);
+        carriesVersionHeaders(patched, "3");
+        assertTrue(patched.header("Location").endsWith("/_history/3"));
+        carriesVersionHeaders(given().auth().oauth2(SYSTEM).when().get("/fhir/Patient/" + id + "/_history/2"), "2");
+        Response createdByUpdate = given().auth().oauth2(SYSTEM).contentType(FHIR_JSON).body(patientJson("put-" + id, "Put"))
+                .when().put("/fhir/Patient/put-" + id);
+        assertEquals(201, createdByUpdate.statusCode());
+        carriesVersionHeaders(createdByUpdate, "1");
+        assertTrue(createdByUpdate.header("Location").endsWith("/fhir/Patient/put-" + id + "/_history/1"));
+    }
+
+    @Test
+    void preferChoosesWhatAWriteReturns() {
+        given().auth().oauth2(SYSTEM).contentType(FHIR_JSON).header("Prefer", "return=representation").body(patientJson(null, "Rep"))
+                .when().post("/fhir/Patient")
+                .then().statusCode(201).body("resourceType", is("Patient")).body("name[0].family", is("Rep"));
+        Response outcome = given().auth().oauth2(SYSTEM).contentType(FHIR_JSON).header("Prefer", "return=OperationOutcome")
+                .body(patientJson(null, "Outcome")).when().post("/fhir/Patient");
+        outcome.then().statusCode(201).body("resourceType", is("OperationOutcome")).body("issue[0].severity", is("information"));
+        carriesVersionHeaders(outcome, "1");
+        String id = createdId(outcome);
+        given().auth().oauth2(SYSTEM).contentType(FHIR_JSON).header("Prefer", "return=minimal").body(patientJson(id, "Minimal"))
+                .when().put("/fhir/Patient/" + id)
+                .then().statusCode(200).header("ETag", "W/\"2\"").header("Location", endsWith("/_history/2")).body(is(""));
+        given().auth().oauth2(SYSTEM).contentType(FHIR_JSON).header("Prefer", "return=OperationOutcome").body(patientJson(id, "Again"))
+                .when().put("/fhir/Patient/" + id)
+                .then().statusCode(200).body("resourceType", is("OperationOutcome")).body("issue[0].diagnostics", containsString("Patient/" + id));
+    }
+
+    @Test
+    void staleIfMatchOnAPatchOrOnANewResourceIs412AndChangesNothing() {
+        String id = create(SYSTEM, "Patient", patientJson(null, "Kept"));
+        given().auth().oauth2(SYSTEM).contentType("application/json-patch+json").header("If-Match", "W/\"9\"")
+                .body("[{\"op\":\"replace\",\"path\":\"/name/0/family\",\"value\":\"Lost\"}]")
+                .when().patch("/fhir/Patient/" + id)
+                .then().statusCode(412).body("issue[0].details.text", is("SG-FHIR-412"));
+        given().auth().oauth2(SYSTEM).when().get("/fhir/Patient/" + id).then().header("ETag", "W/\"1\"").body("name[0].family", is("Kept"));
+        String fresh = "if-match-" + UUID.randomUUID();
+        given().auth().oauth2(SYSTEM).contentType(FHIR_JSON).header("If-Match", "W/\"1\"").body(patientJson(fresh, "Never"))
+                .when().put("/fhir/Patient/" + fresh).then().statusCode(412);
+        given().auth().oauth2(SYSTEM).when().get("/fhir/Patient/" + fresh).then().statusCode(404);
+        given().auth().oauth2(SYSTEM).contentType(FHIR_JSON).header("If-Match", "three").body(patientJson(id, "Bad"))
+                .when().put("/fhir/Patient/" + id).then().statusCode(400).body("issue[0].details.text", is("SG-FHIR-IF-MATCH"));
+    }
+
+    @Test
+    void conditionalCreateReturnsTheOneMatchUnchangedAndRefusesAmbiguity() {
+        String family = "Cond" + UUID.randomUUID().toString().substring(0, 8);
+        String first = create(SYSTEM, "Patient", patientJson(null, family));
+        Response again = given().auth().oauth2(SYSTEM).contentType(FHIR_JSON).header("If-None-Exist", "family:exact=" + family)
+                .body(patientJson(null, family)).when().post("/fhir/Patient");
+        again.then().statusCode(200).body("id", is(first));
+        carriesVersionHeaders(again, "1");
+        assertEquals(first, createdId(again));
+        create(SYSTEM, "Patient", patientJson(null, family));
+        given().auth().oauth2(SYSTEM).contentType(FHIR_JSON).header("If-None-Exist", "family:exact=" + family)
+                .body(patientJson(null, family)).when().post("/fhir/Patient")
+                .then().statusCode(412).body("issue[0].details.text", is("SG-FHIR-412-CONDITIONAL"));
+        given().auth().oauth2(SYSTEM).when().get("/fhir/Patient?family:exact=" + family).then().body("entry.size()", is(2));
     }
 }

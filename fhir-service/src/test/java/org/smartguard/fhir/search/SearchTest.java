@@ -176,4 +176,19 @@ class SearchTest {
         JsonPath page = search(ADMIN, "Patient?_id=" + patient + "&_count=1000000");
         assertTrue(page.getString("link.find { it.relation == 'self' }.url").contains("_count=" + SearchService.MAX_COUNT));
     }
+
+    @Test
+    void aBloodPressurePanelIsStoredAndSearchableByItsComponents() {
+        String ucum = "\"unit\":\"mm[Hg]\",\"system\":\"http://unitsofmeasure.org\",\"code\":\"mm[Hg]\"";
+        String panel = create("Observation", "{\"resourceType\":\"Observation\",\"status\":\"final\","
+                + "\"code\":{\"coding\":[{\"system\":\"" + LOINC + "\",\"code\":\"85354-9\"}]},"
+                + "\"subject\":{\"reference\":\"Patient/" + patient + "\"},\"effectiveDateTime\":\"2024-03-15T10:00:00Z\","
+                + "\"component\":[{\"code\":{\"coding\":[{\"system\":\"" + LOINC + "\",\"code\":\"8480-6\"}]},"
+                + "\"valueQuantity\":{\"value\":142," + ucum + "}},"
+                + "{\"code\":{\"coding\":[{\"system\":\"" + LOINC + "\",\"code\":\"8462-4\"}]},"
+                + "\"valueQuantity\":{\"value\":91," + ucum + "}}]}");
+        assertEquals(List.of(panel), ids(search(ADMIN, "Observation?subject=Patient/" + patient + "&component-value-quantity=gt140")));
+        assertEquals(List.of(panel), ids(search(ADMIN, "Observation?subject=Patient/" + patient + "&component-code=" + LOINC + "|8462-4")));
+        assertEquals(List.of(), ids(search(ADMIN, "Observation?subject=Patient/" + patient + "&component-value-quantity=gt150")));
+    }
 }

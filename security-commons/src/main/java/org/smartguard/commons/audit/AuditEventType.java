@@ -19,6 +19,8 @@ public enum AuditEventType {
     REST_VREAD(rest(), interaction("vread"), AuditEventAction.R),
     REST_SEARCH(rest(), interaction("search-type"), AuditEventAction.E),
     REST_HISTORY(rest(), interaction("history-instance"), AuditEventAction.R),
+    REST_HISTORY_TYPE(rest(), interaction("history-type"), AuditEventAction.E),
+    REST_HISTORY_SYSTEM(rest(), interaction("history-system"), AuditEventAction.E),
     REST_CREATE(rest(), interaction("create"), AuditEventAction.C),
     REST_UPDATE(rest(), interaction("update"), AuditEventAction.U),
     REST_PATCH(rest(), interaction("patch"), AuditEventAction.U),
