@@ -117,6 +117,9 @@ final class E2eStack implements AutoCloseable {
         // Maven's reactor packaged the services just before this module
         env.put("SUITE_BUILD", "never");
         env.put("SUITE_READY_TIMEOUT", "300");
+        // two Synthea patients (generated once into the shared .suite/synthea cache): the whole generate-and-load path
+        // runs, without the 100-patient population's minutes
+        env.put("SUITE_POPULATION", "2");
         env.put("SMARTGUARD_AUTH_ACCESS_TOKEN_LIFETIME", ACCESS_TOKEN_LIFETIME);
         return env;
     }

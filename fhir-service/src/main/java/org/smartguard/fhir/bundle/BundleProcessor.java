@@ -65,6 +65,10 @@ public class BundleProcessor {
                 if (entry.hasFullUrl()) {
                     assigned.put(entry.getFullUrl(), type + "/" + id);
                 }
+            } else if (entry.getRequest().getMethod() == HTTPVerb.PUT && entry.hasFullUrl()) {
+                // the id is the client's: other entries may refer to the entry's fullUrl (a urn:uuid) all the same
+                String[] typeAndId = atEntry(i, () -> instance(entry.getRequest().getUrl()));
+                assigned.put(entry.getFullUrl(), typeAndId[0] + "/" + typeAndId[1]);
             }
         }
         ReferenceRewriter rewriter = new ReferenceRewriter(assigned, search);

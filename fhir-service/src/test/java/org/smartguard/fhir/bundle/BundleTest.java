@@ -74,6 +74,20 @@ class BundleTest {
     }
 
     @Test
+    void entriesReferToAPutEntryByItsFullUrl() {
+        String urn = "urn:uuid:" + UUID.randomUUID();
+        String id = "put-" + tag;
+        String put = "{\"fullUrl\":\"" + urn + "\",\"resource\":{\"resourceType\":\"Patient\",\"id\":\"" + id + "\"},"
+                + "\"request\":{\"method\":\"PUT\",\"url\":\"Patient/" + id + "\"}}";
+        JsonPath response = post(ADMIN, bundle("transaction", observation(urn), put), 200);
+
+        assertEquals("201 Created", response.getString("entry[1].response.status"));
+        String observationLocation = response.getString("entry[0].response.location");
+        given().auth().oauth2(ADMIN).when().get(observationLocation.substring(observationLocation.indexOf("/fhir/")).replaceAll("/_history/.*", ""))
+                .then().statusCode(200).body("subject.reference", is("Patient/" + id));
+    }
+
+    @Test
     void aFailingEntryRollsBackTheWholeTransactionAndIsNamed() {
         String urn = "urn:uuid:" + UUID.randomUUID();
         post(ADMIN, bundle("transaction", patient(urn, "Rollback" + tag, null), observation("urn:uuid:" + UUID.randomUUID())), 400)

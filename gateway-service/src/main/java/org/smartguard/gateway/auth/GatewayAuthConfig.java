@@ -22,8 +22,11 @@ public interface GatewayAuthConfig {
     @WithDefault("30s")
     Duration clockSkew();
 
-    /** Paths (exact) or prefixes (ending in {@code /}) that need no token; the auth-service guards itself. */
-    @WithDefault("/auth/,/fhir/metadata,/fhir/.well-known/smart-configuration,/q/")
+    /**
+     * Paths (exact) or prefixes (ending in {@code /}) that need no token here: the auth-service guards itself, and the
+     * audit-service signs security staff's browsers into its dashboard pages itself (a browser sends no bearer header).
+     */
+    @WithDefault("/auth/,/fhir/metadata,/fhir/.well-known/smart-configuration,/q/,/audit/dashboard,/audit/dashboard/")
     List<String> publicPaths();
 
     /** Paths under which a token must grant reading AuditEvent (security staff, or a patient's own history). */

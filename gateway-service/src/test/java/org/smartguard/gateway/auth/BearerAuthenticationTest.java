@@ -144,4 +144,14 @@ class BearerAuthenticationTest {
         given().when().post("/auth/token").then().statusCode(200);
         assertTrue(UpstreamServers.RECEIVED.contains("auth POST /auth/token"));
     }
+
+    @Test
+    void theAuditDashboardPagesReachTheAuditServiceWhichSignsBrowsersInItself() {
+        given().when().get("/audit/dashboard").then().statusCode(200);
+        given().when().get("/audit/dashboard/login").then().statusCode(200);
+        assertTrue(UpstreamServers.RECEIVED.contains("audit GET /audit/dashboard"));
+        // only the pages: the API next to them still needs a staff token at the gateway
+        given().when().get("/audit/dashboardx").then().statusCode(401);
+        given().when().get("/audit/AuditEvent").then().statusCode(401);
+    }
 }

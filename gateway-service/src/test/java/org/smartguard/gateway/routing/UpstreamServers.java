@@ -45,7 +45,8 @@ public class UpstreamServers implements QuarkusTestResourceLifecycleManager {
                 "smartguard.gateway.routes.audit.upstream", "http://127.0.0.1:" + echo("audit"),
                 "smartguard.gateway.routes.down.prefix", "/down",
                 "smartguard.gateway.routes.down.upstream", "http://127.0.0.1:" + closedPort(),
-                "smartguard.gateway.upstream.response-timeout", "1s",
+                // long enough for a busy 2-core test machine, short enough for the 504 test not to drag
+                "smartguard.gateway.upstream.response-timeout", "3s",
                 // each run counts in its own Redis keys, so runs within one window never share a budget
                 "smartguard.gateway.ratelimit.key-prefix", "test:gateway:ratelimit:" + UUID.randomUUID() + ":");
     }
