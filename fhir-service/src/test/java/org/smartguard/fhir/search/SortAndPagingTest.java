@@ -28,6 +28,8 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -140,10 +142,16 @@ class SortAndPagingTest {
         String token = TestAuthority.patientToken(subject, "patient/Observation.rs");
         AtomicInteger writes = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
+        // one round of writes per page read: the writes land between every two pages (what keyset paging must
+        // survive), and a busy machine cannot let the writer outrun the reader
+        Semaphore turns = new Semaphore(0);
         ExecutorService writer = Executors.newSingleThreadExecutor();
         Future<?> writing = writer.submit(() -> {
             int i = 0;
             while (!stop.get()) {
+                if (!turns.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                    continue;
+                }
                 // new matches at every date, and updates of existing ones (same date, new version)
                 observation(subject, "8867-4", "vital-signs", "2024-03-" + (10 + i % 10), i);
                 String changed = originals.get(i % originals.size());
@@ -151,13 +159,14 @@ class SortAndPagingTest {
                 writes.incrementAndGet();
                 i++;
             }
+            return null;
         });
         try {
             for (String sort : List.of("", "&_sort=-date")) {
-                List<String> forward = walk(token, "Observation?patient=" + subject + "&code=8867-4&_count=20" + sort, "next", writes);
+                List<String> forward = walk(token, "Observation?patient=" + subject + "&code=8867-4&_count=20" + sort, "next", writes, turns);
                 assertEachOnce(originals, forward);
                 String lastPage = lastPageLink(token, "Observation?patient=" + subject + "&code=8867-4&_count=20" + sort);
-                List<String> backward = walk(token, lastPage.substring(lastPage.indexOf("/fhir/") + 6), "previous", writes);
+                List<String> backward = walk(token, lastPage.substring(lastPage.indexOf("/fhir/") + 6), "previous", writes, turns);
                 assertEachOnce(originals, backward);
             }
         } finally {
@@ -182,12 +191,13 @@ class SortAndPagingTest {
     }
 
     /** Follows one kind of link to the end, waiting before each page until someone else has written. */
-    private static List<String> walk(String token, String query, String relation, AtomicInteger writes) {
+    private static List<String> walk(String token, String query, String relation, AtomicInteger writes, Semaphore turns) {
         JsonPath page = search(token, query);
         List<String> seen = new ArrayList<>(ids(page));
         String link = link(page, relation);
         while (link != null) {
             int before = writes.get();
+            turns.release();
             await().atMost(Duration.ofSeconds(30)).until(() -> writes.get() > before);
             page = follow(token, link);
             seen.addAll(ids(page));

@@ -107,7 +107,8 @@ public final class TestAuthority {
         claims.setSubject("test-subject");
         claims.setGeneratedJwtId();
         claims.setIssuedAt(NumericDate.now());
-        claims.setExpirationTime(NumericDate.fromSeconds(Instant.now().plusSeconds(300).getEpochSecond()));
+        // an hour: test classes mint their tokens once, and a class can outlast the production 5 minutes on a busy machine
+        claims.setExpirationTime(NumericDate.fromSeconds(Instant.now().plusSeconds(3600).getEpochSecond()));
         claims.setClaim("client_id", "test-app");
         claims.setClaim("scope", scope);
         return claims;
