@@ -31,9 +31,13 @@ import org.jose4j.jwt.JwtClaims;
 /**
  * Token-endpoint benchmark against a running stack (./suite up) with its demo data:
  * 1. latency of full standalone launches as demo-patient (authorize, login, consent, code exchange), sequential;
- * 2. authorization_code exchanges/s: codes are prepared first (each needs a login), then exchanged concurrently;
+ * 2. authorization_code exchanges/s: codes are prepared first (each needs a login), then exchanged concurrently, in
+ *    three rounds of 100 (a code lives 60 s);
  * 3. client_credentials grants/s with demo-backend's private_key_jwt, assertions signed beforehand.
  * Run: bench/run auth [BASE_URL]   (default http://localhost:8080, i.e. through the gateway)
+ *      bench/run auth BASE_URL token SCOPE   prints one demo-backend access token with SCOPE (for other load scripts)
+ * Against a second stack, the same SUITE_STATE_DIR and DEMO_APP_PORT as its ./suite up (demo-backend's key, demo-app's
+ * redirect URI).
  */
 public class AuthBench {
 
@@ -41,6 +45,8 @@ public class AuthBench {
     static final Pattern SCOPE_BOX = Pattern.compile("name=\"scope\" value=\"([^\"]+)\"");
     static final String SCOPES = "launch/patient openid fhirUser offline_access patient/*.rs";
     static final SecureRandom RANDOM = new SecureRandom();
+
+    static final String REDIRECT_URI = "http://localhost:" + System.getenv().getOrDefault("DEMO_APP_PORT", "9090") + "/callback";
 
     final String base;
     final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
@@ -52,6 +58,16 @@ public class AuthBench {
     public static void main(String[] args) throws Exception {
         String base = args.length > 0 ? args[0] : "http://localhost:8080";
         AuthBench bench = new AuthBench(base);
+        if (args.length == 3 && args[1].equals("token")) {
+            // one demo-backend access token for other load scripts (bench/resources)
+            Matcher token = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"")
+                    .matcher(bench.clientCredentials(bench.assertion(demoBackendKey()), args[2]));
+            if (!token.find()) {
+                throw new IOException("no access_token in the token response");
+            }
+            System.out.println(token.group(1));
+            return;
+        }
         int threads = 8;
         System.out.printf("machine: %d cores, Java %s; target %s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), base);
@@ -67,19 +83,23 @@ public class AuthBench {
         for (int i = 0; i < 3; i++) {
             bench.exchange(bench.code()); // warm-up
         }
-        List<String[]> codes = Collections.synchronizedList(new ArrayList<>());
-        run(4, 300, i -> codes.add(bench.code()));
-        Result exchange = run(threads, codes.size(), i -> bench.exchange(codes.get(i)));
+        // codes live 60 s: prepared and exchanged in rounds of 100, so that on a slow machine no code expires waiting
+        List<Result> rounds = new ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            List<String[]> codes = Collections.synchronizedList(new ArrayList<>());
+            run(4, 100, i -> codes.add(bench.code()));
+            rounds.add(run(threads, codes.size(), i -> bench.exchange(codes.get(i))));
+        }
+        Result exchange = Result.of(rounds);
 
-        Path keyFile = Path.of(System.getProperty("user.dir"), ".suite/demo/demo-backend-key.json");
-        PublicJsonWebKey key = PublicJsonWebKey.Factory.newPublicJwk(Files.readString(keyFile));
+        PublicJsonWebKey key = demoBackendKey();
         int assertions = 3000;
         List<String> signed = new ArrayList<>();
         for (int i = 0; i < assertions + 200; i++) {
             signed.add(bench.assertion(key));
         }
-        run(threads, 200, i -> bench.clientCredentials(signed.get(i))); // warm-up
-        Result credentials = run(threads, assertions, i -> bench.clientCredentials(signed.get(200 + i)));
+        run(threads, 200, i -> bench.clientCredentials(signed.get(i), "system/Patient.rs")); // warm-up
+        Result credentials = run(threads, assertions, i -> bench.clientCredentials(signed.get(200 + i), "system/Patient.rs"));
 
         String table = String.join("\n",
                 "| scenario | requests | throughput (req/s) | p50 (ms) | p90 (ms) | p99 (ms) |",
@@ -91,8 +111,16 @@ public class AuthBench {
                 + " cores, Java " + System.getProperty("java.version") + ", target " + base
                 + ", command `bench/run auth " + base + "`\n\n" + table + "\n";
         System.out.println(report);
-        Files.createDirectories(Path.of("bench/results"));
-        Files.writeString(Path.of("bench/results/auth.md"), report);
+        // another script running this one as its load (bench/resources) keeps the report out of bench/results
+        Path reportFile = Path.of(System.getenv().getOrDefault("BENCH_AUTH_REPORT", "bench/results/auth.md"));
+        Files.createDirectories(reportFile.toAbsolutePath().getParent());
+        Files.writeString(reportFile, report);
+    }
+
+    static PublicJsonWebKey demoBackendKey() throws Exception {
+        Path keyFile = Path.of(System.getProperty("user.dir")).resolve(System.getenv().getOrDefault("SUITE_STATE_DIR", ".suite"))
+                .resolve("demo/demo-backend-key.json");
+        return PublicJsonWebKey.Factory.newPublicJwk(Files.readString(keyFile));
     }
 
     interface Task {
@@ -100,6 +128,17 @@ public class AuthBench {
     }
 
     record Result(List<Long> latenciesNanos, double perSecond) {
+
+        /** Several timed runs as one: all their latencies, all their requests over all their time. */
+        static Result of(List<Result> runs) {
+            List<Long> latencies = new ArrayList<>();
+            double seconds = 0;
+            for (Result run : runs) {
+                latencies.addAll(run.latenciesNanos());
+                seconds += run.latenciesNanos().size() / run.perSecond();
+            }
+            return new Result(latencies, latencies.size() / seconds);
+        }
     }
 
     static Result run(int threads, int count, Task task) throws Exception {
@@ -158,7 +197,7 @@ public class AuthBench {
         String challenge = Base64.getUrlEncoder().withoutPadding()
                 .encodeToString(MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
         String state = random();
-        String query = form(Map.of("response_type", "code", "client_id", "demo-app", "redirect_uri", "http://localhost:9090/callback",
+        String query = form(Map.of("response_type", "code", "client_id", "demo-app", "redirect_uri", REDIRECT_URI,
                 "scope", SCOPES, "state", state, "aud", base + "/fhir", "code_challenge", challenge, "code_challenge_method", "S256"));
         HttpResponse<String> login = send(HttpRequest.newBuilder(URI.create(base + "/auth/authorize?" + query)).GET(), null);
         String cookie = cookie(login, null);
@@ -184,7 +223,7 @@ public class AuthBench {
 
     void exchange(String[] codeAndVerifier) throws Exception {
         HttpResponse<String> token = send(post("/auth/token", form(Map.of("grant_type", "authorization_code", "code", codeAndVerifier[0],
-                "redirect_uri", "http://localhost:9090/callback", "client_id", "demo-app", "code_verifier", codeAndVerifier[1]))), null);
+                "redirect_uri", REDIRECT_URI, "client_id", "demo-app", "code_verifier", codeAndVerifier[1]))), null);
         expect200(token);
     }
 
@@ -204,9 +243,12 @@ public class AuthBench {
         return jws.getCompactSerialization();
     }
 
-    void clientCredentials(String assertion) throws Exception {
-        expect200(send(post("/auth/token", form(Map.of("grant_type", "client_credentials", "scope", "system/Patient.rs",
-                "client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", "client_assertion", assertion))), null));
+    /** @return the token response's body */
+    String clientCredentials(String assertion, String scope) throws Exception {
+        HttpResponse<String> response = send(post("/auth/token", form(Map.of("grant_type", "client_credentials", "scope", scope,
+                "client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", "client_assertion", assertion))), null);
+        expect200(response);
+        return response.body();
     }
 
     HttpRequest.Builder post(String path, String body) {

@@ -83,6 +83,40 @@ class PodHardeningTest {
         });
     }
 
+    /**
+     * The sizes of bench/run resources (README "Resources"): a JVM does not hand memory back promptly, so a service's
+     * memory request is its limit; the heap's share of it (run-java.sh's JAVA_MAX_MEM_RATIO) leaves the rest of the
+     * measured footprint (metaspace, code, threads, buffers) inside the limit.
+     */
+    @Test
+    void servicesRequestTheirMemoryLimitAndCapTheHeapBelowIt() {
+        List<String> failures = new ArrayList<>();
+        Rendered.all().forEach(rendered -> Rendered.SERVICES.forEach(service -> {
+            JsonNode container = rendered.named("Deployment", service).at("/spec/template/spec/containers/0");
+            String name = rendered.overlay + " " + service;
+            JsonNode resources = container.path("resources");
+            if (!resources.at("/requests/memory").asText().equals(resources.at("/limits/memory").asText())) {
+                failures.add(name + ": memory request " + resources.at("/requests/memory").asText() + " is not the limit "
+                        + resources.at("/limits/memory").asText());
+            }
+            if (millicores(resources.at("/requests/cpu").asText()) > millicores(resources.at("/limits/cpu").asText())) {
+                failures.add(name + ": CPU request above the limit");
+            }
+            String ratio = stream(container.path("env"))
+                    .filter(env -> "JAVA_MAX_MEM_RATIO".equals(env.path("name").asText()))
+                    .map(env -> env.path("value").asText()).findFirst().orElse("");
+            if (!ratio.matches("[1-7][0-9]")) {
+                failures.add(name + ": JAVA_MAX_MEM_RATIO is '" + ratio + "', expected a heap share of 10 to 79 percent");
+            }
+        }));
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
+    }
+
+    private static long millicores(String quantity) {
+        return quantity.endsWith("m") ? Long.parseLong(quantity.substring(0, quantity.length() - 1))
+                : Math.round(Double.parseDouble(quantity) * 1000);
+    }
+
     @Test
     void everyContainerRunsAsNonRootOnAReadOnlyRoot() {
         eachContainer((pod, failures) -> {

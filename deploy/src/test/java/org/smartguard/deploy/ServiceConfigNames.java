@@ -35,13 +35,16 @@ import io.smallrye.config.WithParentName;
 /**
  * The configuration names a service really reads, as environment variables: the keys of its application.properties,
  * the names of its (and security-commons') {@code @ConfigMapping} interfaces, Quarkus' run-time settings of the areas it
- * configures (from the extensions' config model on the class path), and Kafka client settings under {@code kafka.}.
+ * configures (from the extensions' config model on the class path), and Kafka client settings under {@code kafka.};
+ * plus the one setting of the image's launcher the manifests use (run-java.sh of the UBI OpenJDK image that
+ * Dockerfile.jvm starts from: the heap's share of the memory limit).
  */
 final class ServiceConfigNames {
 
     /** Quarkus areas every service has (core and HTTP), besides those its application.properties configures. */
     private static final Set<String> QUARKUS_CORE_AREAS = Set.of("quarkus.shutdown", "quarkus.log", "quarkus.http");
     private static final Pattern MAPPING = Pattern.compile("@ConfigMapping\\(prefix = \"([^\"]+)\"\\)");
+    private static final Set<String> IMAGE_LAUNCHER = Set.of("JAVA_MAX_MEM_RATIO");
 
     private final Set<Pattern> envNames;
 
@@ -50,7 +53,7 @@ final class ServiceConfigNames {
     }
 
     boolean reads(String envName) {
-        return envNames.stream().anyMatch(p -> p.matcher(envName).matches());
+        return IMAGE_LAUNCHER.contains(envName) || envNames.stream().anyMatch(p -> p.matcher(envName).matches());
     }
 
     static ServiceConfigNames of(String service) {

@@ -55,7 +55,7 @@ public class AlertLifecycle {
         settings.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         settings.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         consumer = new AlertStoreConsumer(new KafkaConsumer<>(settings), rules.alertsTopic(), store, json,
-                service.retryBackoff()).start();
+                service.pollTimeout(), service.retryBackoff()).start();
     }
 
     void stop(@Observes ShutdownEvent shutdown) {

@@ -3,15 +3,12 @@ package org.smartguard.audit.alerts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
+import org.smartguard.audit.kafka.KafkaPollLoop;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -19,61 +16,33 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * Stores what the rules publish on the alerts topic. Alerts are stored by a consumer of the topic rather than from
  * inside the topology: a database write inside a Streams task is a side effect that Kafka's transactions cannot roll
  * back, and a database outage would stall detection; here it only delays storage, alerts still reach the topic, and
- * offsets move only after the insert (idempotent by alert id) committed.
+ * offsets move only after the insert (idempotent by alert id) committed ({@link KafkaPollLoop}).
  */
-public class AlertStoreConsumer implements AutoCloseable {
+public class AlertStoreConsumer implements KafkaPollLoop.Handler<String, String>, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(AlertStoreConsumer.class);
 
-    private final Consumer<String, String> consumer;
     private final String topic;
     private final AlertStore store;
     private final ObjectMapper json;
-    private final Duration retryBackoff;
-    private final CountDownLatch closing = new CountDownLatch(1);
-    private final Thread thread;
+    private final KafkaPollLoop<String, String> loop;
 
-    AlertStoreConsumer(Consumer<String, String> consumer, String topic, AlertStore store, ObjectMapper json, Duration retryBackoff) {
-        this.consumer = consumer;
+    AlertStoreConsumer(Consumer<String, String> consumer, String topic, AlertStore store, ObjectMapper json,
+            Duration pollTimeout, Duration retryBackoff) {
         this.topic = topic;
         this.store = store;
         this.json = json;
-        this.retryBackoff = retryBackoff;
-        this.thread = new Thread(this::run, "alert-store-" + topic);
+        this.loop = new KafkaPollLoop<>("alert-store", consumer, topic, this, pollTimeout, retryBackoff);
     }
 
     AlertStoreConsumer start() {
-        thread.start();
+        loop.start();
         return this;
     }
 
-    private void run() {
-        try {
-            consumer.subscribe(List.of(topic));
-            while (closing.getCount() > 0) {
-                ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(500));
-                if (records.isEmpty()) {
-                    continue;
-                }
-                try {
-                    store.store(parse(records));
-                    consumer.commitSync();
-                } catch (WakeupException e) {
-                    throw e;
-                } catch (Exception e) {
-                    LOG.warnf("storing %d alerts from %s failed, reading them again in %s: %s", records.count(), topic,
-                            retryBackoff, e.getMessage());
-                    rewind(records);
-                    closing.await(retryBackoff.toMillis(), TimeUnit.MILLISECONDS);
-                }
-            }
-        } catch (WakeupException e) {
-            // close() asked the consumer to stop
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            consumer.close(Duration.ofSeconds(10));
-        }
+    @Override
+    public void handle(ConsumerRecords<String, String> records) throws Exception {
+        store.store(parse(records));
     }
 
     private List<SecurityAlert> parse(ConsumerRecords<String, String> records) {
@@ -89,22 +58,8 @@ public class AlertStoreConsumer implements AutoCloseable {
         return alerts;
     }
 
-    private void rewind(ConsumerRecords<String, String> records) {
-        for (TopicPartition partition : records.partitions()) {
-            if (consumer.assignment().contains(partition)) {
-                consumer.seek(partition, records.records(partition).get(0).offset());
-            }
-        }
-    }
-
     @Override
     public void close() {
-        closing.countDown();
-        consumer.wakeup();
-        try {
-            thread.join(15_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        loop.close();
     }
 }

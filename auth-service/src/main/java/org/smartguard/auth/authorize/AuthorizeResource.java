@@ -83,7 +83,9 @@ public class AuthorizeResource {
         AppUser user = result.user().orElseThrow();
         if (request.isEhrLaunch() && user.isPatient() && !user.patientId().equals(request.launch().patient())) {
             pending.take(id);
-            return responses.redirect(decisions.deny(current, "the launch is for another patient's record", "launch-patient-mismatch"));
+            // audited with the user, not the record: a patient's access report must not name another patient
+            return responses.redirect(decisions.refuse(current.loggedIn(user, result.at(), null),
+                    "the launch is for another patient's record", "launch-patient-mismatch"));
         }
         PendingAuthorization next = current.loggedIn(user, result.at(), launchPatient(current, user).orElse(null));
         return show(pending.save(id, next), next);

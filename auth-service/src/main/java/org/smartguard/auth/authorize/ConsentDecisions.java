@@ -52,15 +52,28 @@ public class ConsentDecisions {
                 pending.fhirUser(), granted.toString(), pending.patient(), launch == null ? null : launch.encounter(),
                 launch == null ? List.of() : launch.fhirContext(), !request.isEhrLaunch(), request.nonce(),
                 pending.authTime());
-        record(pending, AuditEventType.TOKEN_ISSUED, AuditOutcome.SUCCESS, "consent-granted");
+        record(pending, AuditEventType.CONSENT_GRANTED, AuditOutcome.SUCCESS, "consent-granted");
         String code = codes.issue(new IssuedCode(request.clientId(), request.redirectUri(), request.codeChallenge(), grant));
-        record(pending, AuditEventType.TOKEN_ISSUED, AuditOutcome.SUCCESS, "code-issued");
+        record(pending, AuditEventType.CODE_ISSUED, AuditOutcome.SUCCESS, "code-issued");
         return RedirectUris.to(request.redirectUri()).param("code", code).param("state", request.state()).build();
     }
 
-    /** @param reason the stable audit code suffix, e.g. {@code consent-denied} */
+    /**
+     * The user declined, or left nothing ticked: a consent decision.
+     *
+     * @param reason the stable audit code suffix, e.g. {@code consent-denied}
+     */
     public URI deny(PendingAuthorization pending, String description, String reason) {
-        record(pending, AuditEventType.ACCESS_DENIED, AuditOutcome.MINOR_FAILURE, OAuthError.ACCESS_DENIED + ":" + reason);
+        return accessDenied(pending, AuditEventType.CONSENT_DENIED, description, reason);
+    }
+
+    /** The request may not go on whatever the user decides (e.g. an EHR launch for another patient): a refusal. */
+    public URI refuse(PendingAuthorization pending, String description, String reason) {
+        return accessDenied(pending, AuditEventType.ACCESS_DENIED, description, reason);
+    }
+
+    private URI accessDenied(PendingAuthorization pending, AuditEventType type, String description, String reason) {
+        record(pending, type, AuditOutcome.MINOR_FAILURE, OAuthError.ACCESS_DENIED + ":" + reason);
         return RedirectUris.to(pending.request().redirectUri())
                 .param("error", OAuthError.ACCESS_DENIED)
                 .param("error_description", description)

@@ -61,7 +61,7 @@ public class LaunchResource {
         }
         LaunchContext context = check(body);
         String launch = launches.register(context);
-        audit.record(AuditEventType.TOKEN_ISSUED, AuditOutcome.SUCCESS, "launch-registered", clientId,
+        audit.record(AuditEventType.LAUNCH_REGISTERED, AuditOutcome.SUCCESS, "launch-registered", clientId,
                 event -> event.patient(context.patient()));
         return OAuthExceptionMapper.noStore(Response.ok(Map.of("launch", launch))).build();
     }

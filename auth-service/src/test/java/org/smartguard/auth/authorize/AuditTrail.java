@@ -10,6 +10,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.smartguard.commons.audit.AuditCodes;
 
 /** Reads the test audit topic, where the auth-service's events arrive through the durable publisher. */
 public final class AuditTrail {
@@ -17,6 +18,11 @@ public final class AuditTrail {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
 
     private AuditTrail() {
+    }
+
+    /** The JSON of an event's subtype in this suite's code system, e.g. {@code consent-granted}. */
+    public static String subtype(String code) {
+        return "\"system\":\"" + AuditCodes.SMARTGUARD_SUBTYPE + "\",\"code\":\"" + code + "\"";
     }
 
     /** Waits for an event mentioning every one of {@code fragments} (e.g. a unique username and an outcome code). */

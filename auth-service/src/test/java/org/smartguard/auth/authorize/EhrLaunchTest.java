@@ -40,7 +40,7 @@ class EhrLaunchTest {
                 "fhirContext", List.of(Map.of("reference", "DiagnosticReport/dr-1"))))
                 .then().statusCode(200).header("Cache-Control", containsString("no-store"))
                 .extract().path("launch");
-        AuditTrail.awaitEventContaining(patient, "launch-registered");
+        AuditTrail.awaitEventContaining(patient, "launch-registered", AuditTrail.subtype("launch-registered"));
         AuthorizeParams params = AuthorizeParams.forClient(client, SCOPE).with("launch", launch);
         BrowserSession browser = new BrowserSession();
 
@@ -89,6 +89,8 @@ class EhrLaunchTest {
         browser.authorize(AuthorizeParams.forClient(client, SCOPE).with("launch", launch));
 
         assertRefusedWithoutCode(browser.login(patient.username(), patient.password()), "access_denied");
+        // a refusal, not the user's consent decision
+        AuditTrail.awaitEventContaining(patient.username(), "access_denied:launch-patient-mismatch", AuditTrail.subtype("access-denied"));
     }
 
     @Test

@@ -103,7 +103,7 @@ class LoginAndConsentTest {
         assertEquals("access_denied", answer.get("error"));
         assertEquals(params.get("state"), answer.get("state"));
         assertFalse(answer.containsKey("code"));
-        AuditTrail.awaitEventContaining(patient.username(), "access_denied:consent-denied");
+        AuditTrail.awaitEventContaining(patient.username(), "access_denied:consent-denied", AuditTrail.subtype("consent-denied"));
     }
 
     @Test
@@ -118,6 +118,7 @@ class LoginAndConsentTest {
 
         assertEquals("access_denied", answer.get("error"));
         assertFalse(answer.containsKey("code"));
+        AuditTrail.awaitEventContaining(patient.username(), "access_denied:nothing-granted", AuditTrail.subtype("consent-denied"));
     }
 
     @Test
@@ -133,6 +134,10 @@ class LoginAndConsentTest {
 
         CodeExchange.exchange(client, BrowserSession.redirectParams(redirect).get("code"), params).then().statusCode(200)
                 .body("scope", equalTo("launch/patient patient/Observation.rs"));
+        // each step of the authorization is its own kind of audit event, told apart by its subtype
+        AuditTrail.awaitEventContaining(patient.username(), "\"outcomeDesc\":\"consent-granted\"", AuditTrail.subtype("consent-granted"));
+        AuditTrail.awaitEventContaining(patient.username(), "\"outcomeDesc\":\"code-issued\"", AuditTrail.subtype("code-issued"));
+        AuditTrail.awaitEventContaining(patient.username(), "\"outcomeDesc\":\"token-issued\"", AuditTrail.subtype("token-issued"));
     }
 
     @Test

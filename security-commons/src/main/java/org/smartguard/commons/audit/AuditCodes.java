@@ -7,7 +7,7 @@ public final class AuditCodes {
     public static final String RESTFUL_INTERACTION = "http://hl7.org/fhir/restful-interaction";
     public static final String DICOM = "http://dicom.nema.org/resources/ontology/DCM";
     public static final String IHE_EVENT_TYPE = "urn:ihe:event-type-code";
-    /** Subtypes BALP has no code for: token lifecycle, refusals, rate limiting. */
+    /** Subtypes BALP has no code for: consent, codes, launches, token lifecycle, refusals, rate limiting. */
     public static final String SMARTGUARD_SUBTYPE = "https://smartguard.org/fhir/CodeSystem/audit-subtype";
 
     public static final String SECURITY_ROLE_TYPE = "http://terminology.hl7.org/CodeSystem/extra-security-role-type";

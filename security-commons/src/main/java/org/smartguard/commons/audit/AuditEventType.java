@@ -12,7 +12,8 @@ import org.hl7.fhir.r4.model.Coding;
 /**
  * What happened, as AuditEvent type, subtype and action. RESTful interactions follow IHE BALP (type
  * {@code rest}, subtype from {@code restful-interaction}); logins follow DICOM; the token lifecycle uses
- * IHE IUA's "Get Access Token"; refusals are DICOM security alerts with this suite's own subtype.
+ * IHE IUA's "Get Access Token" (consent, code and launch steps included, each with its own subtype); refusals are
+ * DICOM security alerts with this suite's own subtype.
  */
 public enum AuditEventType {
     REST_READ(rest(), interaction("read"), AuditEventAction.R),
@@ -28,6 +29,11 @@ public enum AuditEventType {
     REST_OPERATION(rest(), interaction("operation"), AuditEventAction.E),
     LOGIN(userAuthentication(), new Coding(DICOM, "110122", "Login"), AuditEventAction.E),
     LOGOUT(userAuthentication(), new Coding(DICOM, "110123", "Logout"), AuditEventAction.E),
+    /** The steps of a SMART authorization before its token, each with a subtype of its own so they can be told apart. */
+    CONSENT_GRANTED(getAccessToken(), own("consent-granted", "Consent granted"), AuditEventAction.C),
+    CONSENT_DENIED(getAccessToken(), own("consent-denied", "Consent denied"), AuditEventAction.E),
+    CODE_ISSUED(getAccessToken(), own("code-issued", "Authorization code issued"), AuditEventAction.C),
+    LAUNCH_REGISTERED(getAccessToken(), own("launch-registered", "EHR launch context registered"), AuditEventAction.C),
     TOKEN_ISSUED(getAccessToken(), own("token-issued", "Token issued"), AuditEventAction.C),
     TOKEN_REFRESHED(getAccessToken(), own("token-refreshed", "Token refreshed"), AuditEventAction.C),
     TOKEN_REVOKED(getAccessToken(), own("token-revoked", "Token revoked"), AuditEventAction.D),

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Date;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -129,6 +130,29 @@ class AuditEventBuilderTest {
         assertEquals("jti-9", client.getPolicy().get(0).getValue());
         assertEquals("bulk-client", codec.encode(event).key());
         assertEquals("token-issued", event.getSubtypeFirstRep().getCode());
+    }
+
+    @Test
+    void authorizationStepsCarryTheirOwnSubtypesUnderGetAccessToken() {
+        for (AuditEventType step : List.of(AuditEventType.CONSENT_GRANTED, AuditEventType.CONSENT_DENIED,
+                AuditEventType.CODE_ISSUED, AuditEventType.LAUNCH_REGISTERED)) {
+            AuditEvent event = AuditEventBuilder.event(step, "auth-service").user(ISSUER, "user-42", "Patient/pat-1")
+                    .client("demo-app", "10.0.0.5").patient("pat-1").buildOne();
+
+            assertEquals("ITI-71", event.getType().getCode(), step.name());
+            assertEquals(AuditCodes.SMARTGUARD_SUBTYPE, event.getSubtypeFirstRep().getSystem(), step.name());
+            assertEquals(step.name().toLowerCase().replace('_', '-'), event.getSubtypeFirstRep().getCode());
+        }
+    }
+
+    @Test
+    void everyEventTypeIsItsOwnTypeSubtypeAndActionTriple() {
+        Set<String> triples = new HashSet<>();
+        for (AuditEventType type : AuditEventType.values()) {
+            String triple = type.type().getCode() + "|" + type.subtype().getSystem() + "|" + type.subtype().getCode() + "|"
+                    + type.action();
+            assertTrue(triples.add(triple), type + " has the same codes as another type: " + triple);
+        }
     }
 
     @Test
