@@ -35,12 +35,16 @@ import java.util.stream.Stream;
  * conditionally ({@code Organization?identifier=...}); then one transaction per patient, THREADS at a time.
  * JDK only, run as a single-file program:
  *
- *   java PopulationLoader.java --fhir URL --client-id ID --key JWK_FILE [--scope S] [--threads N] DIR
- *   java PopulationLoader.java --fhir URL --token-file FILE [--threads N] DIR
+ *   java PopulationLoader.java --fhir URL --client-id ID --key JWK_FILE [--scope S] [--threads N] [--group NAME] DIR
+ *   java PopulationLoader.java --fhir URL --token-file FILE [--threads N] [--group NAME] DIR
+ *   java PopulationLoader.java --fhir URL --client-id ID --key JWK_FILE [--scope S] --print-token
  *
  * With --key, the token comes from the server's token endpoint (found in FHIR_URL/.well-known/smart-configuration)
  * for an RS384 client assertion signed with the private JWK, and is renewed before it expires. DIR holds the bundles
- * (Synthea's output/fhir). Prints a progress bar and a summary per resource type; a 429 is retried after its
+ * (Synthea's output/fhir). After the patients, a Group of the patients this load created is posted (a conditional
+ * create on the identifier {@value #POPULATION_SYSTEM}|NAME, NAME from --group or else DIR's parent folder, so loading
+ * a population twice makes one group): what a Bulk Data {@code Group/{id}/$export} reads. With --print-token it only
+ * prints a backend-services access token (for curl and other tools) and exits. Prints a progress bar and a summary per resource type; a 429 is retried after its
  * Retry-After; any other failure stops the load with exit code 1, naming the bundle and the server's diagnostics.
  */
 public class PopulationLoader {
@@ -48,6 +52,8 @@ public class PopulationLoader {
     private static final String FHIR_JSON = "application/fhir+json";
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
     private static final int MAX_RATE_LIMIT_RETRIES = 20;
+    /** The identifier system of the Group each loaded population becomes. */
+    static final String POPULATION_SYSTEM = "https://smartguard.org/fhir/population";
     /** A bundle entry's result: HAPI writes response.status before response.location. */
     private static final Pattern ENTRY_RESULT = Pattern.compile(
             "\"status\"\\s*:\\s*\"(\\d{3})[^\"]*\"(?:\\s*,\\s*\"location\"\\s*:\\s*\"[^\"]*?/([A-Z][A-Za-z]+)/([^/\"]+)/_history/)?");
@@ -73,35 +79,49 @@ public class PopulationLoader {
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new TreeMap<>();
         List<String> dirs = new ArrayList<>();
+        boolean printToken = false;
         for (int i = 0; i < args.length; i++) {
-            if (args[i].startsWith("--") && i + 1 < args.length) {
+            if (args[i].equals("--print-token")) {
+                printToken = true;
+            } else if (args[i].startsWith("--") && i + 1 < args.length) {
                 options.put(args[i].substring(2), args[++i]);
             } else {
                 dirs.add(args[i]);
             }
         }
         String fhir = options.get("fhir");
-        if (fhir == null || dirs.size() != 1 || (options.containsKey("key") == options.containsKey("token-file"))) {
+        boolean tokenOnly = printToken && options.containsKey("key") && dirs.isEmpty();
+        if (fhir == null || !tokenOnly && (dirs.size() != 1 || (options.containsKey("key") == options.containsKey("token-file")))) {
             System.err.println("usage: java PopulationLoader.java --fhir URL (--client-id ID --key JWK_FILE [--scope S] "
-                    + "| --token-file FILE) [--threads N] DIR");
+                    + "| --token-file FILE) [--threads N] [--group NAME] DIR\n"
+                    + "       java PopulationLoader.java --fhir URL --client-id ID --key JWK_FILE [--scope S] --print-token");
             System.exit(2);
         }
         fhir = fhir.replaceAll("/+$", "");
-        List<Path> bundles = bundlesInLoadOrder(Path.of(dirs.get(0)));
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+        if (tokenOnly) {
+            // a backend-services access token for other tools (the README's export example), on stdout
+            System.out.println(new BackendToken(http, fhir, options.getOrDefault("client-id", "demo-backend"), Path.of(options.get("key")),
+                    options.getOrDefault("scope", "system/*.cs")).current());
+            return;
+        }
+        List<Path> bundles = bundlesInLoadOrder(Path.of(dirs.get(0)));
         Token token = options.containsKey("key")
                 ? new BackendToken(http, fhir, options.getOrDefault("client-id", "demo-backend"), Path.of(options.get("key")),
                         options.getOrDefault("scope", "system/*.cs"))
                 : new FixedToken(Files.readString(Path.of(options.get("token-file"))).trim());
         PopulationLoader loader = new PopulationLoader(http, fhir, token, new Progress(bundles.size()));
+        Path dir = Path.of(dirs.get(0)).toAbsolutePath();
+        String groupName = options.getOrDefault("group", dir.getParent() == null ? dir.getFileName().toString() : dir.getParent().getFileName().toString());
         try {
             loader.load(bundles, Integer.parseInt(options.getOrDefault("threads", "2")));
+            loader.printSummary();
+            loader.postGroup(groupName);
         } catch (LoadFailure e) {
             System.out.println();
             System.err.println("population: " + e.getMessage());
             System.exit(1);
         }
-        loader.printSummary();
     }
 
     /** Hospitals, then practitioners, then patients; each group in name order, so a seed always loads alike. */
@@ -220,6 +240,33 @@ public class PopulationLoader {
             System.out.println("population: first patient " + patientOf.get(firstPatientBundle) + " (" + firstPatientBundle.getFileName() + ")"
                     + (firstPractitioner == null ? "" : ", first practitioner " + firstPractitioner));
         }
+    }
+
+    /**
+     * A Group ({@code type: person}, {@code actual: true}) whose members are the Patients this load created, created
+     * unless the population's group already exists. Nothing when the load created no patient.
+     */
+    void postGroup(String name) throws IOException, InterruptedException {
+        List<String> members = patientOf.values().stream().sorted().toList();
+        if (members.isEmpty()) {
+            return;
+        }
+        String group = "{\"resourceType\":\"Group\",\"identifier\":[{\"system\":\"" + POPULATION_SYSTEM + "\",\"value\":\"" + name + "\"}],"
+                + "\"type\":\"person\",\"actual\":true,\"name\":\"Synthea population " + name + "\",\"quantity\":" + members.size()
+                + ",\"member\":[" + String.join(",", members.stream().map(patient -> "{\"entity\":{\"reference\":\"" + patient + "\"}}").toList())
+                + "]}";
+        HttpRequest request = HttpRequest.newBuilder(URI.create(fhirBase + "/Group")).timeout(TIMEOUT)
+                .header("Content-Type", FHIR_JSON).header("Accept", FHIR_JSON)
+                .header("Authorization", "Bearer " + token.current())
+                .header("If-None-Exist", "identifier=" + URLEncoder.encode(POPULATION_SYSTEM + "|" + name, StandardCharsets.UTF_8))
+                .POST(HttpRequest.BodyPublishers.ofString(group)).build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 201 && response.statusCode() != 200) {
+            throw new LoadFailure(Path.of(name), "the population's Group was refused: " + response.statusCode() + " " + diagnostics(response.body()));
+        }
+        String id = jsonString(response.body(), "id");
+        System.out.println("population: Group/" + id + " (" + (response.statusCode() == 201 ? members.size() + " members, created" : "already there")
+                + "); export it with GET /fhir/Group/" + id + "/$export");
     }
 
     /** The OperationOutcome's diagnostics, or the start of the body. */

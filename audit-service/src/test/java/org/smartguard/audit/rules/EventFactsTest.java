@@ -48,6 +48,23 @@ class EventFactsTest {
     }
 
     @Test
+    void aFinishedBulkExportIsOneReadOfAllItsResourcesByItsClient() {
+        var completed = AuditEventBuilder.event(AuditEventType.BULK_EXPORT_COMPLETED, "fhir-service")
+                .client("bulk-client", null)
+                .returned(150_000)
+                .returnedPerType(java.util.Map.of("Observation", 120_000L, "Patient", 30_000L))
+                .buildOne();
+
+        EventFacts facts = EventFacts.of(codec.decode(codec.encode(completed).json()));
+
+        // what the bulk-response and bulk-user rules read: the total, not a per-type count
+        assertEquals(150_000, facts.returned());
+        assertEquals("client:bulk-client", facts.requestor());
+        assertTrue(facts.isRestRead());
+        assertEquals("bulk-export-completed", facts.subtype());
+    }
+
+    @Test
     void aFailedLoginWithoutRequestDetailsHasNoStatusAndIsNoRead() {
         var login = AuditEventBuilder.event(AuditEventType.LOGIN, "auth-service")
                 .outcome(AuditOutcome.MINOR_FAILURE, "login-failed")

@@ -2,6 +2,7 @@ package org.smartguard.fhir.audit;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -46,6 +47,12 @@ public class FhirAudit {
     /** @param returned how many resources the response carries (searches, $everything), for the bulk-read rules */
     public void record(AuditEventType type, AuditOutcome outcome, String code, List<String> resources, Collection<String> patients,
             String query, Integer returned) {
+        record(type, outcome, code, resources, patients, query, returned, Map.of());
+    }
+
+    /** @param perType how many resources of each type the response or job covered (Bulk Data exports) */
+    public void record(AuditEventType type, AuditOutcome outcome, String code, List<String> resources, Collection<String> patients,
+            String query, Integer returned, Map<String, Long> perType) {
         ValidatedToken token = context.tokenOrNull();
         HttpServerRequest request = current.getCurrent() == null ? null : current.getCurrent().request();
         AuditEventBuilder event = AuditEventBuilder.event(type, OBSERVER)
@@ -57,6 +64,7 @@ public class FhirAudit {
         if (returned != null) {
             event.returned(returned);
         }
+        event.returnedPerType(perType);
         if (request != null) {
             event.requestId(request.getHeader("X-Request-Id"));
         }

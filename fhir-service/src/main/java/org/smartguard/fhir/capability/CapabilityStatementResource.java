@@ -36,6 +36,9 @@ import ca.uhn.fhir.context.RuntimeSearchParam;
 public class CapabilityStatementResource {
 
     static final String OAUTH_URIS = "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris";
+    /** Bulk Data Access IG v2.0: the server statement this one instantiates and the three export operations. */
+    static final String BULK_DATA = "http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data";
+    static final String BULK_OPERATIONS = "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/";
     private static final TypeRestfulInteraction[] INTERACTIONS = {TypeRestfulInteraction.READ, TypeRestfulInteraction.VREAD,
             TypeRestfulInteraction.HISTORYINSTANCE, TypeRestfulInteraction.CREATE, TypeRestfulInteraction.UPDATE,
             TypeRestfulInteraction.PATCH, TypeRestfulInteraction.DELETE, TypeRestfulInteraction.SEARCHTYPE,
@@ -61,6 +64,7 @@ public class CapabilityStatementResource {
                 .setFhirVersion(FHIRVersion._4_0_1)
                 .setName("SmartGuardFhirServer")
                 .setPublisher("SMART Guard");
+        statement.addInstantiates(BULK_DATA);
         statement.addFormat("application/fhir+json").addFormat("json").addFormat("application/fhir+xml").addFormat("xml");
         statement.getImplementation().setDescription("SMART Guard FHIR R4 server").setUrl(urls.fhirBase());
         CapabilityStatementRestComponent rest = statement.addRest().setMode(RestfulCapabilityMode.SERVER);
@@ -76,6 +80,7 @@ public class CapabilityStatementResource {
         oauth.addExtension("revoke", new UriType(urls.auth("/revoke")));
         oauth.addExtension("register", new UriType(urls.auth("/register")));
         search.describe(rest);
+        rest.addOperation().setName("export").setDefinition(BULK_OPERATIONS + "export");
         for (String type : FhirR4.context().getResourceTypes().stream().sorted().toList()) {
             CapabilityStatementRestResourceComponent resource = rest.addResource().setType(type)
                     .setVersioning(CapabilityStatement.ResourceVersionPolicy.VERSIONED)
@@ -95,6 +100,9 @@ public class CapabilityStatementResource {
                 }
             }
             search.describe(type, resource);
+            if (type.equals("Patient") || type.equals("Group")) {
+                resource.addOperation().setName("export").setDefinition(BULK_OPERATIONS + type.toLowerCase(java.util.Locale.ROOT) + "-export");
+            }
         }
         return statement;
     }

@@ -9,12 +9,23 @@ public class FhirException extends RuntimeException {
     private final int status;
     private final String issueType;
     private final String code;
+    private final Long retryAfterSeconds;
 
     public FhirException(int status, String issueType, String code, String diagnostics) {
+        this(status, issueType, code, diagnostics, null);
+    }
+
+    private FhirException(int status, String issueType, String code, String diagnostics, Long retryAfterSeconds) {
         super(diagnostics, null, false, false);
         this.status = status;
         this.issueType = issueType;
         this.code = code;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** 429 with {@code Retry-After}: the client has too much in flight and may try again later. */
+    public static FhirException tooManyRequests(String code, String diagnostics, java.time.Duration retryAfter) {
+        return new FhirException(429, "throttled", code, diagnostics, Math.max(1, retryAfter.toSeconds()));
     }
 
     public static FhirException badRequest(String code, String diagnostics) {
@@ -39,5 +50,10 @@ public class FhirException extends RuntimeException {
 
     public String code() {
         return code;
+    }
+
+    /** Seconds for a {@code Retry-After} header, or null. */
+    public Long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 }

@@ -23,7 +23,11 @@ public class OperationOutcomeMapper {
 
     @ServerExceptionMapper
     public Response refusal(FhirException e) {
-        return outcome(e.status(), e.issueType(), e.code(), e.getMessage()).build();
+        Response.ResponseBuilder response = outcome(e.status(), e.issueType(), e.code(), e.getMessage());
+        if (e.retryAfterSeconds() != null) {
+            response.header("Retry-After", e.retryAfterSeconds());
+        }
+        return response.build();
     }
 
     @ServerExceptionMapper

@@ -45,7 +45,8 @@ class SearchSql {
         return results;
     }
 
-    private static PreparedStatement prepare(Connection connection, String sql, List<Object> binds) throws SQLException {
+    /** A statement with every value bound ({@link ArrayBind}s as SQL arrays). */
+    static PreparedStatement prepare(Connection connection, String sql, List<Object> binds) throws SQLException {
         PreparedStatement statement = connection.prepareStatement(sql);
         for (int i = 0; i < binds.size(); i++) {
             Object value = binds.get(i);

@@ -36,6 +36,15 @@ public class SmartContext {
                 java.time.Instant.now().plusSeconds(300)), null);
     }
 
+    /**
+     * Acts, for the rest of this request context, with the given claims: a Bulk Data export job, run in the background
+     * long after its kick-off request, acts with the claims and the export-eligible scopes stored at kick-off, so its
+     * authorization and audit are those of the client that started it, never more.
+     */
+    public void actAs(ValidatedToken token, String patientHint) {
+        set(token, patientHint);
+    }
+
     /** The token, or null before authentication (refusals are audited too). */
     public ValidatedToken tokenOrNull() {
         return token;

@@ -120,6 +120,11 @@ class SyntheaBundlesTest {
         assertTrue(run.output().matches("(?s).*\\n  Patient +1\\n.*"), run.output());
         assertTrue(run.output().matches("(?s).*\\n  Encounter +1\\n.*"), run.output());
         assertTrue(run.output().contains("first patient Patient/" + patient), run.output());
+        // and a Group of the patients it loaded, for Bulk Data exports
+        String group = onlyId("Group?identifier=https://smartguard.org/fhir/population|load-" + patientId);
+        assertTrue(run.output().contains("Group/" + group + " (1 members, created)"), run.output());
+        given().auth().oauth2(ADMIN).when().get("/fhir/Group/" + group).then().statusCode(200)
+                .body("type", is("person")).body("actual", is(true)).body("member.entity.reference", is(List.of("Patient/" + patient)));
     }
 
     @Test
@@ -144,7 +149,7 @@ class SyntheaBundlesTest {
         Path output = Files.createTempFile(bundles, "loader", ".log");
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 LOADER_SOURCE.toString(), "--fhir", fhirBase.toString(), "--token-file", token.toString(), "--threads", "1",
-                bundles.toString())
+                "--group", "load-" + patientId, bundles.toString())
                 .redirectErrorStream(true).redirectOutput(output.toFile()).start();
         if (!process.waitFor(2, TimeUnit.MINUTES)) {
             process.destroyForcibly();

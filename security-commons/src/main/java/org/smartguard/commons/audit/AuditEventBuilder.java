@@ -16,8 +16,10 @@ import java.util.Collection;
 import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 
 import org.hl7.fhir.r4.model.AuditEvent;
@@ -43,6 +45,8 @@ public final class AuditEventBuilder {
     public static final String USER_AGENT_DETAIL = "User-Agent";
     public static final String HTTP_STATUS_DETAIL = "HTTP-Status";
     public static final String RESULT_COUNT_DETAIL = "Result-Count";
+    /** Prefix of the per-resource-type counts, e.g. {@code Result-Count:Observation} (Bulk Data exports). */
+    public static final String TYPE_COUNT_DETAIL_PREFIX = "Result-Count:";
 
     private final AuditEventType type;
     private final String observer;
@@ -63,6 +67,7 @@ public final class AuditEventBuilder {
     private String userAgent;
     private Integer status;
     private Integer returned;
+    private final Map<String, Long> returnedPerType = new TreeMap<>();
 
     private AuditEventBuilder(AuditEventType type, String observer) {
         this.type = Objects.requireNonNull(type, "type");
@@ -170,6 +175,15 @@ public final class AuditEventBuilder {
         return this;
     }
 
+    /**
+     * How many resources of each type the response or job covered, details {@code Result-Count:<type>} of the request
+     * entity, on every event of a per-patient split (they describe the whole response, so rules must not sum them).
+     */
+    public AuditEventBuilder returnedPerType(Map<String, Long> counts) {
+        returnedPerType.putAll(counts);
+        return this;
+    }
+
     /** One event per patient touched, or a single event when none was. */
     public List<AuditEvent> build() {
         if (patients.isEmpty()) {
@@ -221,7 +235,7 @@ public final class AuditEventBuilder {
         if (query != null) {
             event.addEntity(queryEntity());
         }
-        if (requestId != null || userAgent != null || status != null || (first && returned != null)) {
+        if (requestId != null || userAgent != null || status != null || (first && returned != null) || !returnedPerType.isEmpty()) {
             event.addEntity(transactionEntity(first));
         }
         return event;
@@ -311,6 +325,8 @@ public final class AuditEventBuilder {
         if (first && returned != null) {
             entity.addDetail().setType(RESULT_COUNT_DETAIL).setValue(new StringType(Integer.toString(returned)));
         }
+        returnedPerType.forEach((type, count) -> entity.addDetail()
+                .setType(TYPE_COUNT_DETAIL_PREFIX + AuditText.clean(type)).setValue(new StringType(Long.toString(count))));
         return entity;
     }
 

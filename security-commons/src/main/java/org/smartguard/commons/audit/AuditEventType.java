@@ -27,6 +27,15 @@ public enum AuditEventType {
     REST_PATCH(rest(), interaction("patch"), AuditEventAction.U),
     REST_DELETE(rest(), interaction("delete"), AuditEventAction.D),
     REST_OPERATION(rest(), interaction("operation"), AuditEventAction.E),
+    /**
+     * Bulk Data {@code $export}: the kick-off, the finished job (the resources prepared for the client, its
+     * {@code Result-Count}), each output file served and a job cancelled or deleted. BALP has no codes for them, so
+     * they are RESTful events with this suite's subtypes, which staff can search for.
+     */
+    BULK_EXPORT_KICKOFF(rest(), own("bulk-export-kickoff", "Bulk Data export requested"), AuditEventAction.E),
+    BULK_EXPORT_COMPLETED(rest(), own("bulk-export-completed", "Bulk Data export prepared"), AuditEventAction.E),
+    BULK_EXPORT_DOWNLOAD(rest(), own("bulk-export-download", "Bulk Data export file served"), AuditEventAction.R),
+    BULK_EXPORT_CANCEL(rest(), own("bulk-export-cancel", "Bulk Data export cancelled or deleted"), AuditEventAction.D),
     LOGIN(userAuthentication(), new Coding(DICOM, "110122", "Login"), AuditEventAction.E),
     LOGOUT(userAuthentication(), new Coding(DICOM, "110123", "Logout"), AuditEventAction.E),
     /** The steps of a SMART authorization before its token, each with a subtype of its own so they can be told apart. */

@@ -105,6 +105,19 @@ class AuditEventBuilderTest {
         assertEquals(List.of("HTTP-Status=200"), details(events.get(1)));
     }
 
+    @Test
+    void perTypeCountsDescribeTheWholeResponseOnEveryEventOfASplit() {
+        List<AuditEvent> events = AuditEventBuilder.event(AuditEventType.BULK_EXPORT_DOWNLOAD, "fhir-service")
+                .client("bulk-client", null)
+                .patients(List.of("a", "b"))
+                .returnedPerType(java.util.Map.of("Observation", 7L, "Condition", 2L))
+                .build();
+
+        assertEquals(List.of("Result-Count:Condition=2", "Result-Count:Observation=7"), details(events.get(0)));
+        assertEquals(List.of("Result-Count:Condition=2", "Result-Count:Observation=7"), details(events.get(1)));
+        assertEquals("bulk-export-download", events.get(0).getSubtypeFirstRep().getCode());
+    }
+
     private static List<String> details(AuditEvent event) {
         return event.getEntity().stream().filter(e -> "XrequestId".equals(e.getType().getCode()))
                 .flatMap(e -> e.getDetail().stream())
