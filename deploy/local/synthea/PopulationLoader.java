@@ -35,9 +35,14 @@ import java.util.stream.Stream;
  * conditionally ({@code Organization?identifier=...}); then one transaction per patient, THREADS at a time.
  * JDK only, run as a single-file program:
  *
- *   java PopulationLoader.java --fhir URL --client-id ID --key JWK_FILE [--scope S] [--threads N] [--group NAME] DIR
- *   java PopulationLoader.java --fhir URL --token-file FILE [--threads N] [--group NAME] DIR
+ *   java PopulationLoader.java --fhir URL --client-id ID --key JWK_FILE [--scope S] [--threads N] [--group NAME] [LINK] DIR
+ *   java PopulationLoader.java --fhir URL --token-file FILE [--threads N] [--group NAME] [LINK] DIR
  *   java PopulationLoader.java --fhir URL --client-id ID --key JWK_FILE [--scope S] --print-token
+ *
+ * LINK = --link-patient ID --link-practitioner ID: one generated patient becomes Patient/ID and the clinician who saw
+ * that patient most becomes Practitioner/ID (see {@link DemoLink}), so a demo user's fhirUser is a Synthea record.
+ * --group NAME: the name of the Group of loaded patients posted last (default: the population folder's name).
+ * --print-token prints a token for the scope and exits (the demo's way to get a system token by hand).
  *
  * With --key, the token comes from the server's token endpoint (found in FHIR_URL/.well-known/smart-configuration)
  * for an RS384 client assertion signed with the private JWK, and is renewed before it expires. DIR holds the bundles
@@ -90,33 +95,39 @@ public class PopulationLoader {
             }
         }
         String fhir = options.get("fhir");
-        boolean tokenOnly = printToken && options.containsKey("key") && dirs.isEmpty();
-        if (fhir == null || !tokenOnly && (dirs.size() != 1 || (options.containsKey("key") == options.containsKey("token-file")))) {
+        boolean usage = fhir == null || (options.containsKey("key") == options.containsKey("token-file"))
+                || options.containsKey("link-patient") != options.containsKey("link-practitioner");
+        if (usage || (printToken ? !dirs.isEmpty() || !options.containsKey("key") : dirs.size() != 1)) {
             System.err.println("usage: java PopulationLoader.java --fhir URL (--client-id ID --key JWK_FILE [--scope S] "
-                    + "| --token-file FILE) [--threads N] [--group NAME] DIR\n"
+                    + "| --token-file FILE) [--threads N] [--group NAME] [--link-patient ID --link-practitioner ID] DIR\n"
                     + "       java PopulationLoader.java --fhir URL --client-id ID --key JWK_FILE [--scope S] --print-token");
             System.exit(2);
         }
         fhir = fhir.replaceAll("/+$", "");
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
-        if (tokenOnly) {
-            // a backend-services access token for other tools (the README's export example), on stdout
-            System.out.println(new BackendToken(http, fhir, options.getOrDefault("client-id", "demo-backend"), Path.of(options.get("key")),
-                    options.getOrDefault("scope", "system/*.cs")).current());
-            return;
-        }
-        List<Path> bundles = bundlesInLoadOrder(Path.of(dirs.get(0)));
         Token token = options.containsKey("key")
                 ? new BackendToken(http, fhir, options.getOrDefault("client-id", "demo-backend"), Path.of(options.get("key")),
                         options.getOrDefault("scope", "system/*.cs"))
                 : new FixedToken(Files.readString(Path.of(options.get("token-file"))).trim());
-        PopulationLoader loader = new PopulationLoader(http, fhir, token, new Progress(bundles.size()));
+        if (printToken) {
+            // a backend-services access token for other tools (./suite token, the README's export example), on stdout
+            System.out.println(token.current());
+            return;
+        }
+        List<Path> bundles = bundlesInLoadOrder(Path.of(dirs.get(0)));
         Path dir = Path.of(dirs.get(0)).toAbsolutePath();
         String groupName = options.getOrDefault("group", dir.getParent() == null ? dir.getFileName().toString() : dir.getParent().getFileName().toString());
         try {
-            loader.load(bundles, Integer.parseInt(options.getOrDefault("threads", "2")));
+            DemoLink link = options.containsKey("link-patient")
+                    ? DemoLink.choose(bundles, options.get("link-patient"), options.get("link-practitioner"))
+                    : null;
+            PopulationLoader loader = new PopulationLoader(http, fhir, token, new Progress(bundles.size()));
+            loader.load(bundles, link, Integer.parseInt(options.getOrDefault("threads", "2")));
             loader.printSummary();
             loader.postGroup(groupName);
+            if (link != null) {
+                System.out.println("population: " + link.describe());
+            }
         } catch (LoadFailure e) {
             System.out.println();
             System.err.println("population: " + e.getMessage());
@@ -142,11 +153,12 @@ public class PopulationLoader {
         return name.startsWith("hospitalInformation") ? 0 : name.startsWith("practitionerInformation") ? 1 : 2;
     }
 
-    void load(List<Path> bundles, int threads) throws Exception {
+    /** Posts every bundle; LINK (may be null) rewrites the demo users' two entries on the way. */
+    void load(List<Path> bundles, DemoLink link, int threads) throws Exception {
         List<Path> patients = new ArrayList<>();
         for (Path bundle : bundles) {
             if (loadRank(bundle) < 2) {
-                post(bundle);
+                post(bundle, link);
             } else {
                 patients.add(bundle);
             }
@@ -157,7 +169,7 @@ public class PopulationLoader {
             List<Future<?>> results = new ArrayList<>();
             for (Path bundle : patients) {
                 results.add(pool.submit(() -> {
-                    post(bundle);
+                    post(bundle, link);
                     return null;
                 }));
             }
@@ -176,8 +188,8 @@ public class PopulationLoader {
         }
     }
 
-    private void post(Path bundle) throws IOException, InterruptedException {
-        byte[] body = Files.readAllBytes(bundle);
+    private void post(Path bundle, DemoLink link) throws IOException, InterruptedException {
+        byte[] body = link == null ? Files.readAllBytes(bundle) : link.body(bundle);
         boolean renewed = false;
         for (int attempt = 0; ; attempt++) {
             HttpRequest request = HttpRequest.newBuilder(URI.create(fhirBase)).timeout(TIMEOUT)
@@ -282,6 +294,417 @@ public class PopulationLoader {
     static String jsonString(String json, String name) {
         Matcher m = Pattern.compile("\"" + Pattern.quote(name) + "\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(json);
         return m.find() ? m.group(1).replace("\\\"", "\"").replace("\\/", "/").replace("\\\\", "\\") : null;
+    }
+
+    /**
+     * The demo users' records in the population. The first patient bundle (in load order) with the most of what the
+     * demo app shows becomes Patient/PATIENT: charted vital signs (body weight, heart rate, blood pressure) weigh most,
+     * then an active medication, then an active allergy. The clinician in most of that patient's encounters becomes
+     * Practitioner/PRACTITIONER. Both entries become PUTs to those ids: the patient entry keeps its fullUrl, so every
+     * urn:uuid reference of its transaction now leads to Patient/PATIENT, and the clinician keeps the NPI identifier
+     * that every patient transaction's conditional references ({@code Practitioner?identifier=...}) resolve by.
+     */
+    static final class DemoLink {
+
+        private static final String NPI = "http://hl7.org/fhir/sid/us-npi";
+        private static final String NPI_REFERENCE = "Practitioner?identifier=" + NPI + "|";
+        private static final String BODY_WEIGHT = "29463-7";
+        private static final String HEART_RATE = "8867-4";
+        /** The blood-pressure panel, or its systolic part on its own. */
+        private static final List<String> BLOOD_PRESSURE = List.of("85354-9", "8480-6");
+
+        private final String patientId;
+        private final String practitionerId;
+        private final Path patientBundle;
+        private final Traits traits;
+        private final String npi;
+        private final Map<Path, byte[]> rewritten = new java.util.HashMap<>();
+
+        /** What the demo app can show of one patient. */
+        record Traits(boolean vitalSigns, boolean activeMedication, boolean activeAllergy) {
+            static final int ALL = 7;
+
+            int weight() {
+                return (vitalSigns ? 4 : 0) + (activeMedication ? 2 : 0) + (activeAllergy ? 1 : 0);
+            }
+
+            String describe() {
+                return (vitalSigns ? "vital signs" : "no charted vital signs") + ", " + (activeMedication ? "an" : "no")
+                        + " active medication, " + (activeAllergy ? "an" : "no") + " active allergy";
+            }
+        }
+
+        private DemoLink(String patientId, String practitionerId, Path patientBundle, Traits traits, String npi) {
+            this.patientId = patientId;
+            this.practitionerId = practitionerId;
+            this.patientBundle = patientBundle;
+            this.traits = traits;
+            this.npi = npi;
+        }
+
+        static DemoLink choose(List<Path> bundles, String patientId, String practitionerId) throws IOException {
+            Path best = null;
+            Traits bestTraits = null;
+            for (Path bundle : bundles) {
+                if (loadRank(bundle) == 2) {
+                    Traits traits = traitsOf(read(bundle));
+                    if (bestTraits == null || traits.weight() > bestTraits.weight()) {
+                        best = bundle;
+                        bestTraits = traits;
+                    }
+                    if (traits.weight() == Traits.ALL) {
+                        break;
+                    }
+                }
+            }
+            if (best == null) {
+                throw new IOException("no patient bundle to link " + patientId + " to");
+            }
+            Map<String, Object> patient = read(best);
+            String npi = mostFrequentClinician(patient, best);
+            DemoLink link = new DemoLink(patientId, practitionerId, best, bestTraits, npi);
+            link.rewritten.put(best, Json.write(link.linkPatient(patient, best)).getBytes(StandardCharsets.UTF_8));
+            for (Path bundle : bundles) {
+                if (loadRank(bundle) == 1) {
+                    Map<String, Object> practitioners = read(bundle);
+                    if (link.linkPractitioner(practitioners)) {
+                        link.rewritten.put(bundle, Json.write(practitioners).getBytes(StandardCharsets.UTF_8));
+                        return link;
+                    }
+                }
+            }
+            throw new LoadFailure(best, "no practitioner bundle holds the clinician with NPI " + npi);
+        }
+
+        /** The bundle's bytes as they are to be posted. */
+        byte[] body(Path bundle) throws IOException {
+            byte[] body = rewritten.get(bundle);
+            return body != null ? body : Files.readAllBytes(bundle);
+        }
+
+        String describe() {
+            return "Patient/" + patientId + " is " + patientBundle.getFileName() + " (" + traits.describe() + "), Practitioner/"
+                    + practitionerId + " is NPI " + npi + ", the clinician of most of that patient's encounters";
+        }
+
+        static Traits traitsOf(Map<String, Object> bundle) {
+            java.util.Set<String> vitals = new java.util.HashSet<>();
+            boolean medication = false;
+            boolean allergy = false;
+            for (Map<String, Object> resource : resources(bundle)) {
+                switch (String.valueOf(resource.get("resourceType"))) {
+                    case "Observation" -> {
+                        if (codes(resource.get("category")).contains("vital-signs")) {
+                            vitals.addAll(codes(resource.get("code")));
+                        }
+                    }
+                    case "MedicationRequest" -> medication |= "active".equals(resource.get("status"));
+                    case "AllergyIntolerance" -> allergy |= codes(resource.get("clinicalStatus")).contains("active");
+                    default -> {
+                    }
+                }
+            }
+            boolean charted = vitals.contains(BODY_WEIGHT) && vitals.contains(HEART_RATE)
+                    && BLOOD_PRESSURE.stream().anyMatch(vitals::contains);
+            return new Traits(charted, medication, allergy);
+        }
+
+        /** The NPI the patient's encounters name most often (ties: the smallest), from their conditional references. */
+        private static String mostFrequentClinician(Map<String, Object> bundle, Path file) {
+            Map<String, Integer> encounters = new TreeMap<>();
+            for (Map<String, Object> resource : resources(bundle)) {
+                if ("Encounter".equals(resource.get("resourceType"))) {
+                    for (Object participant : list(resource.get("participant"))) {
+                        Object reference = map(map(participant).get("individual")).get("reference");
+                        if (reference instanceof String ref && ref.startsWith(NPI_REFERENCE)) {
+                            encounters.merge(ref.substring(NPI_REFERENCE.length()), 1, Integer::sum);
+                        }
+                    }
+                }
+            }
+            return encounters.entrySet().stream().max(Map.Entry.<String, Integer>comparingByValue()
+                    .thenComparing(Map.Entry.comparingByKey(Comparator.reverseOrder())))
+                    .map(Map.Entry::getKey)
+                    .orElseThrow(() -> new LoadFailure(file, "the chosen patient's encounters name no clinician by NPI"));
+        }
+
+        private Map<String, Object> linkPatient(Map<String, Object> bundle, Path file) {
+            for (Object entry : list(bundle.get("entry"))) {
+                Map<String, Object> resource = map(map(entry).get("resource"));
+                if ("Patient".equals(resource.get("resourceType"))) {
+                    putWithId(map(entry), resource, "Patient", patientId);
+                    return bundle;
+                }
+            }
+            throw new LoadFailure(file, "no Patient entry");
+        }
+
+        private boolean linkPractitioner(Map<String, Object> bundle) {
+            for (Object entry : list(bundle.get("entry"))) {
+                Map<String, Object> resource = map(map(entry).get("resource"));
+                if ("Practitioner".equals(resource.get("resourceType")) && list(resource.get("identifier")).stream()
+                        .map(DemoLink::map).anyMatch(id -> NPI.equals(id.get("system")) && npi.equals(id.get("value")))) {
+                    putWithId(map(entry), resource, "Practitioner", practitionerId);
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** The entry creates or updates TYPE/ID (a conditional create's ifNoneExist goes with the POST). */
+        private static void putWithId(Map<String, Object> entry, Map<String, Object> resource, String type, String id) {
+            resource.put("id", id);
+            Map<String, Object> request = new java.util.LinkedHashMap<>();
+            request.put("method", "PUT");
+            request.put("url", type + "/" + id);
+            entry.put("request", request);
+        }
+
+        private static Map<String, Object> read(Path bundle) throws IOException {
+            try {
+                return map(Json.parse(Files.readString(bundle)));
+            } catch (IllegalArgumentException e) {
+                throw new LoadFailure(bundle, "not a JSON bundle: " + e.getMessage());
+            }
+        }
+
+        private static List<Map<String, Object>> resources(Map<String, Object> bundle) {
+            return list(bundle.get("entry")).stream().map(entry -> map(map(entry).get("resource"))).toList();
+        }
+
+        /** Every coding's code of a CodeableConcept or a list of them. */
+        private static java.util.Set<String> codes(Object concepts) {
+            java.util.Set<String> codes = new java.util.HashSet<>();
+            for (Object concept : concepts instanceof List<?> several ? several : List.of(concepts == null ? Map.of() : concepts)) {
+                for (Object coding : list(map(concept).get("coding"))) {
+                    if (map(coding).get("code") instanceof String code) {
+                        codes.add(code);
+                    }
+                }
+            }
+            return codes;
+        }
+
+        @SuppressWarnings("unchecked")
+        private static Map<String, Object> map(Object value) {
+            return value instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
+        }
+
+        private static List<?> list(Object value) {
+            return value instanceof List<?> list ? list : List.of();
+        }
+    }
+
+    /**
+     * Just enough JSON for the two bundles the demo link rewrites (the JDK has no JSON API): objects keep their member
+     * order, numbers keep their text, so what is written back differs from what was read only in white space.
+     */
+    static final class Json {
+
+        /** A number as written, never rounded through a double. */
+        record JsonNumber(String text) {
+        }
+
+        private final String text;
+        private int at;
+
+        private Json(String text) {
+            this.text = text;
+        }
+
+        static Object parse(String text) {
+            Json json = new Json(text);
+            Object value = json.value();
+            json.space();
+            if (json.at != text.length()) {
+                throw json.error("text after the value");
+            }
+            return value;
+        }
+
+        static String write(Object value) {
+            StringBuilder out = new StringBuilder();
+            write(value, out);
+            return out.toString();
+        }
+
+        private Object value() {
+            space();
+            if (at >= text.length()) {
+                throw error("unexpected end");
+            }
+            char c = text.charAt(at);
+            return switch (c) {
+                case '{' -> object();
+                case '[' -> array();
+                case '"' -> string();
+                case 't' -> literal("true", Boolean.TRUE);
+                case 'f' -> literal("false", Boolean.FALSE);
+                case 'n' -> literal("null", null);
+                default -> number();
+            };
+        }
+
+        private Map<String, Object> object() {
+            Map<String, Object> members = new java.util.LinkedHashMap<>();
+            at++;
+            space();
+            if (take('}')) {
+                return members;
+            }
+            do {
+                space();
+                if (at >= text.length() || text.charAt(at) != '"') {
+                    throw error("a member name");
+                }
+                String name = string();
+                space();
+                expect(':');
+                members.put(name, value());
+                space();
+            } while (take(','));
+            expect('}');
+            return members;
+        }
+
+        private List<Object> array() {
+            List<Object> items = new ArrayList<>();
+            at++;
+            space();
+            if (take(']')) {
+                return items;
+            }
+            do {
+                items.add(value());
+                space();
+            } while (take(','));
+            expect(']');
+            return items;
+        }
+
+        private String string() {
+            StringBuilder out = new StringBuilder();
+            at++;
+            while (true) {
+                if (at >= text.length()) {
+                    throw error("an unterminated string");
+                }
+                char c = text.charAt(at++);
+                if (c == '"') {
+                    return out.toString();
+                }
+                if (c != '\\') {
+                    out.append(c);
+                    continue;
+                }
+                char escape = text.charAt(at++);
+                switch (escape) {
+                    case 'b' -> out.append('\b');
+                    case 'f' -> out.append('\f');
+                    case 'n' -> out.append('\n');
+                    case 'r' -> out.append('\r');
+                    case 't' -> out.append('\t');
+                    case 'u' -> {
+                        out.append((char) Integer.parseInt(text.substring(at, at + 4), 16));
+                        at += 4;
+                    }
+                    default -> out.append(escape);
+                }
+            }
+        }
+
+        private JsonNumber number() {
+            int start = at;
+            while (at < text.length() && "+-0123456789.eE".indexOf(text.charAt(at)) >= 0) {
+                at++;
+            }
+            if (start == at) {
+                throw error("a value");
+            }
+            return new JsonNumber(text.substring(start, at));
+        }
+
+        private Object literal(String word, Object value) {
+            if (!text.startsWith(word, at)) {
+                throw error(word);
+            }
+            at += word.length();
+            return value;
+        }
+
+        private void space() {
+            while (at < text.length() && Character.isWhitespace(text.charAt(at))) {
+                at++;
+            }
+        }
+
+        private boolean take(char c) {
+            if (at < text.length() && text.charAt(at) == c) {
+                at++;
+                return true;
+            }
+            return false;
+        }
+
+        private void expect(char c) {
+            if (!take(c)) {
+                throw error("'" + c + "'");
+            }
+        }
+
+        private IllegalArgumentException error(String expected) {
+            return new IllegalArgumentException("expected " + expected + " at character " + at);
+        }
+
+        private static void write(Object value, StringBuilder out) {
+            if (value instanceof Map<?, ?> members) {
+                out.append('{');
+                String separator = "";
+                for (Map.Entry<?, ?> member : members.entrySet()) {
+                    out.append(separator);
+                    writeString((String) member.getKey(), out);
+                    out.append(':');
+                    write(member.getValue(), out);
+                    separator = ",";
+                }
+                out.append('}');
+            } else if (value instanceof List<?> items) {
+                out.append('[');
+                for (int i = 0; i < items.size(); i++) {
+                    out.append(i == 0 ? "" : ",");
+                    write(items.get(i), out);
+                }
+                out.append(']');
+            } else if (value instanceof String string) {
+                writeString(string, out);
+            } else if (value instanceof JsonNumber number) {
+                out.append(number.text());
+            } else {
+                out.append(value); // true, false, null
+            }
+        }
+
+        private static void writeString(String value, StringBuilder out) {
+            out.append('"');
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                switch (c) {
+                    case '"' -> out.append("\\\"");
+                    case '\\' -> out.append("\\\\");
+                    case '\n' -> out.append("\\n");
+                    case '\r' -> out.append("\\r");
+                    case '\t' -> out.append("\\t");
+                    default -> {
+                        if (c < 0x20) {
+                            out.append(String.format("\\u%04x", (int) c));
+                        } else {
+                            out.append(c);
+                        }
+                    }
+                }
+            }
+            out.append('"');
+        }
     }
 
     static final class LoadFailure extends RuntimeException {

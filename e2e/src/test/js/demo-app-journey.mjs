@@ -1,12 +1,12 @@
-// One journey through the demo app in Debian's Chromium (headless, driven by playwright-core), against a running
-// stack. It drives the browser and gathers what the app showed next to what the FHIR server holds; the JUnit test
-// that runs it (DemoAppJourneyIT) makes the assertions. Prints one JSON line on stdout; exits 1 with
+// One journey through the demo app, or the audit dashboard, in Debian's Chromium (headless, driven by playwright-core),
+// against a running stack. It drives the browser and gathers what the page showed next to what the FHIR server holds;
+// the JUnit tests that run it (BrowserJourney) make the assertions. Prints one JSON line on stdout; exits 1 with
 // {"ok": false, "error": ...} when the journey could not be completed.
 //
-//   node demo-app-journey.mjs standalone-patient|ehr-clinician
+//   node demo-app-journey.mjs standalone-patient|ehr-clinician|audit-dashboard
 //
 // Environment: E2E_APP_URL (the demo app), E2E_GATEWAY_URL, E2E_BACKEND_KEY_FILE (demo-backend's private JWK, for
-// the system token that reads what the server holds and registers the EHR launch), E2E_CHROMIUM,
+// the system tokens that read what the server holds, register the EHR launch and sign in to the dashboard), E2E_CHROMIUM,
 // E2E_ARTIFACTS_DIR (screenshots).
 import { createPrivateKey, createSign, randomBytes, randomUUID } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
@@ -105,8 +105,10 @@ async function openBrowser() {
       // the grant and what was granted, never the tokens themselves
       const grant = new URLSearchParams(request.postData() || "").get("grant_type");
       const body = await response.json().catch(() => ({}));
+      // the address the browser reached the gateway at: on loopback, also the address the gateway sees it from
+      const address = (await response.serverAddr().catch(() => null))?.ipAddress ?? null;
       seen.tokenResponses.push({ grant, status: response.status(), scope: body.scope, patient: body.patient,
-        expiresIn: body.expires_in, refreshToken: typeof body.refresh_token === "string" });
+        expiresIn: body.expires_in, refreshToken: typeof body.refresh_token === "string", address });
     }
   });
   return { browser, page, seen };
@@ -238,7 +240,29 @@ async function ehrClinician() {
   });
 }
 
-const SCENARIOS = { "standalone-patient": standalonePatient, "ehr-clinician": ehrClinician };
+/**
+ * A security officer signs in to the audit dashboard through the gateway by pasting a staff token (demo-backend's
+ * system/AuditEvent.rs, as ./suite token prints one) and sees the open alerts.
+ */
+async function auditDashboard() {
+  const token = await systemToken("system/AuditEvent.rs");
+  return inBrowser("audit-dashboard", async (page, seen) => {
+    await page.goto(`${GATEWAY}/audit/dashboard/login`);
+    await page.fill("#token", token);
+    await page.click("#sign-in");
+    await page.waitForSelector("#hourly-chart");
+    const alerts = await page.$$eval("#open-alerts tr.alert", (rows) => rows.map((row) => ({
+      rule: row.cells[1].textContent.trim(),
+      severity: row.cells[2].textContent.trim(),
+      subject: row.querySelector(".subject").textContent.trim(),
+      evidence: [...row.querySelectorAll(".evidence code")].map((code) => code.textContent.trim()),
+    })));
+    const path = await screenshot(page, "audit-dashboard");
+    return { url: page.url(), alerts, seen, screenshot: path };
+  });
+}
+
+const SCENARIOS = { "standalone-patient": standalonePatient, "ehr-clinician": ehrClinician, "audit-dashboard": auditDashboard };
 
 const scenario = SCENARIOS[process.argv[2]];
 if (!scenario) {

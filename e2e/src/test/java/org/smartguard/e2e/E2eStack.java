@@ -18,9 +18,14 @@ import java.util.concurrent.TimeUnit;
 final class E2eStack implements AutoCloseable {
 
     static final int GATEWAY_PORT = 18080;
+    static final int AUTH_PORT = 18081;
+    static final int FHIR_PORT = 18082;
     static final int DEMO_APP_PORT = 19090;
     /** Short, so a test sees the demo app renew an expired token within seconds. */
     static final String ACCESS_TOKEN_LIFETIME = "20s";
+    static final String TOPIC_PREFIX = "e2e.";
+    /** The auth-service's admin credential in this stack only (the key-rotation check calls the admin API). */
+    static final String ADMIN_TOKEN = "e2e-admin-token";
 
     private static final Duration UP_TIMEOUT = Duration.ofMinutes(8);
     private static final Duration DOWN_TIMEOUT = Duration.ofMinutes(2);
@@ -57,6 +62,25 @@ final class E2eStack implements AutoCloseable {
 
     String appUrl() {
         return "http://localhost:" + DEMO_APP_PORT;
+    }
+
+    /** The auth-service on its own port, as operators reach its admin API from inside the perimeter. */
+    String authServiceUrl() {
+        return "http://localhost:" + AUTH_PORT;
+    }
+
+    /** The fhir-service on its own port: requests that bypass the gateway. */
+    String fhirServiceUrl() {
+        return "http://localhost:" + FHIR_PORT;
+    }
+
+    /** The Kafka broker the stack uses: ./suite's KAFKA_PORT, which the stack inherits from this process. */
+    String kafkaBootstrap() {
+        return "127.0.0.1:" + System.getenv().getOrDefault("KAFKA_PORT", "9092");
+    }
+
+    String topic(String name) {
+        return TOPIC_PREFIX + name;
     }
 
     Path root() {
@@ -107,20 +131,26 @@ final class E2eStack implements AutoCloseable {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("SUITE_STATE_DIR", state.toString());
         env.put("GATEWAY_PORT", Integer.toString(GATEWAY_PORT));
-        env.put("AUTH_PORT", "18081");
-        env.put("FHIR_PORT", "18082");
+        env.put("AUTH_PORT", Integer.toString(AUTH_PORT));
+        env.put("FHIR_PORT", Integer.toString(FHIR_PORT));
         env.put("AUDIT_PORT", "18083");
         env.put("DEMO_APP_PORT", Integer.toString(DEMO_APP_PORT));
         env.put("SUITE_DB_SUFFIX", "_e2e");
         env.put("SUITE_REDIS_DB", "1");
-        env.put("SUITE_TOPIC_PREFIX", "e2e.");
+        env.put("SUITE_TOPIC_PREFIX", TOPIC_PREFIX);
+        // every run starts from empty databases, topics and Redis database, as on a new machine: a rerun then sees
+        // the same population and no alert suppressed by the previous run's
+        env.put("SUITE_FRESH", "true");
         // Maven's reactor packaged the services just before this module
         env.put("SUITE_BUILD", "never");
         env.put("SUITE_READY_TIMEOUT", "300");
         // two Synthea patients (generated once into the shared .suite/synthea cache): the whole generate-and-load path
-        // runs, without the 100-patient population's minutes
+        // runs, without the 100-patient population's minutes; seed 44's two include one with charted vital signs,
+        // active medications and allergies, whom the loader links to demo-patient
         env.put("SUITE_POPULATION", "2");
+        env.put("SUITE_POPULATION_SEED", "44");
         env.put("SMARTGUARD_AUTH_ACCESS_TOKEN_LIFETIME", ACCESS_TOKEN_LIFETIME);
+        env.put("SMARTGUARD_AUTH_ADMIN_TOKEN", ADMIN_TOKEN);
         return env;
     }
 

@@ -11,7 +11,10 @@ import jakarta.persistence.Table;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
-/** An RSA key that signs tokens. Current while {@code retiredAt} is null; published a while after retirement. */
+/**
+ * An RSA key that signs tokens: the next key (published, not yet signing) until {@code activatedAt}, then the current
+ * key until {@code retiredAt}, then published a while longer.
+ */
 @Entity
 @Table(name = "signing_key")
 public class SigningKey extends PanacheEntityBase {
@@ -34,14 +37,24 @@ public class SigningKey extends PanacheEntityBase {
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 
+    /** When it began to sign; null while it is the next key. */
+    @Column(name = "activated_at")
+    public Instant activatedAt;
+
     @Column(name = "retired_at")
     public Instant retiredAt;
 
+    /** The key that signs now. */
     public static Optional<SigningKey> findCurrent() {
-        return find("retiredAt is null order by createdAt desc").firstResultOptional();
+        return find("retiredAt is null and activatedAt is not null order by activatedAt desc").firstResultOptional();
     }
 
-    /** The current key and the keys retired after {@code retiredAfter}, newest first. */
+    /** The key that signs after the next rotation, already published. */
+    public static Optional<SigningKey> findNext() {
+        return find("retiredAt is null and activatedAt is null order by createdAt").firstResultOptional();
+    }
+
+    /** The current and the next key and the keys retired after {@code retiredAfter}, newest first. */
     public static List<SigningKey> findVerifying(Instant retiredAfter) {
         return list("retiredAt is null or retiredAt > ?1 order by createdAt desc", retiredAfter);
     }

@@ -31,7 +31,11 @@ import io.quarkus.scheduler.Scheduled;
 /**
  * The signing keys of the authorization server, kept in the {@code auth} database so every replica signs with
  * the same key. A new key replaces the current one every rotation period (or on demand); a retired key stays in
- * the JWKS for as long as a token it signed can live, so rotation never invalidates a token early.
+ * the JWKS for as long as a token it signed can live, so rotation never invalidates a token early. The key that
+ * replaces the current one is published a whole rotation ahead (the next key): verifiers fetch the JWKS again only
+ * for an unknown kid and at most every so often (JwksKeySource's refetch floor), so a key they first met in a token
+ * right after they had fetched would be refused until the floor passed; a key published before the rotation is
+ * one they already hold.
  */
 @ApplicationScoped
 public class SigningKeys {
@@ -58,11 +62,17 @@ public class SigningKeys {
         this.entityManager = entityManager;
     }
 
+    /** A current key and a next key exist after start-up (a key from before next keys existed becomes current). */
     @Transactional
-    void createFirstKey(@Observes StartupEvent start) {
+    void createFirstKeys(@Observes StartupEvent start) {
         lockRotation();
+        Instant now = Instant.now();
         if (SigningKey.findCurrent().isEmpty()) {
-            createKey(Instant.now());
+            SigningKey first = SigningKey.findNext().orElseGet(() -> createKey(now));
+            first.activatedAt = first.createdAt;
+        }
+        if (SigningKey.findNext().isEmpty()) {
+            createKey(now);
         }
     }
 
@@ -84,16 +94,18 @@ public class SigningKeys {
         return key;
     }
 
-    /** Retires the current key and makes a new one; returns the new key id. */
+    /** Retires the current key, makes the next key current and publishes a new next key; returns the new current kid. */
     @Transactional
     public String rotate() {
         lockRotation();
         Instant now = Instant.now();
         SigningKey.findCurrent().ifPresent(current -> current.retiredAt = now);
-        String kid = createKey(now);
+        SigningKey promoted = SigningKey.findNext().orElseGet(() -> createKey(now));
+        promoted.activatedAt = now;
+        String next = createKey(now).kid;
         active = null;
-        LOG.infof("signing key rotated: new kid %s", kid);
-        return kid;
+        LOG.infof("signing key rotated: kid %s signs now, kid %s is published as the next key", promoted.kid, next);
+        return promoted.kid;
     }
 
     @Scheduled(every = "${smartguard.auth.key-rotation-check:1m}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -101,13 +113,13 @@ public class SigningKeys {
     void rotateWhenDue() {
         lockRotation();
         SigningKey.findCurrent()
-                .filter(current -> current.createdAt.plus(config.keyRotationPeriod()).isBefore(Instant.now()))
+                .filter(current -> current.activatedAt.plus(config.keyRotationPeriod()).isBefore(Instant.now()))
                 .ifPresent(due -> rotate());
     }
 
     /**
-     * The public keys a verifier needs: the current key, every key retired within the longest token lifetime,
-     * and always the last retired one.
+     * The public keys a verifier needs: the current and the next key, every key retired within the longest token
+     * lifetime, and always the last retired one.
      */
     @Transactional
     public JsonWebKeySet publishedKeys() {
@@ -129,7 +141,8 @@ public class SigningKeys {
         entityManager.createNativeQuery("SELECT pg_advisory_xact_lock(" + ROTATION_LOCK + ")").getSingleResult();
     }
 
-    private static String createKey(Instant now) {
+    /** A new key, not yet signing (the next key until a rotation activates it). */
+    private static SigningKey createKey(Instant now) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(RSA_BITS);
@@ -145,7 +158,7 @@ public class SigningKeys {
             key.privateKey = Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded());
             key.createdAt = now;
             key.persist();
-            return key.kid;
+            return key;
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException("cannot create a signing key", e);
         }

@@ -3,7 +3,6 @@ package org.smartguard.auth.admin;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
-import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
@@ -25,6 +24,7 @@ import org.smartguard.auth.authorize.AuthorizeFixtures;
 import org.smartguard.auth.authorize.AuthorizeFixtures.TestClient;
 import org.smartguard.auth.authorize.AuthorizeParams;
 import org.smartguard.auth.authorize.CodeExchange;
+import org.smartguard.auth.grants.BackendServiceFixtures;
 import org.smartguard.auth.registration.RegistrationFixtures;
 import org.smartguard.auth.users.PasswordHasher;
 
@@ -39,6 +39,8 @@ class AdminApiTest {
     RegistrationFixtures registrations;
     @Inject
     AuthorizeFixtures authorize;
+    @Inject
+    BackendServiceFixtures backends;
     @Inject
     PasswordHasher passwords;
     @Inject
@@ -176,14 +178,31 @@ class AdminApiTest {
         assertFalse(users.exists(username));
     }
 
+    /** A system token of a new backend client (client_credentials, private_key_jwt). */
+    private String clientCredentialsToken() {
+        BackendServiceFixtures.BackendClient client = backends.client("system/Patient.rs");
+        return BackendServiceFixtures.requestToken(client.assertion(), "system/Patient.rs").statusCode(200)
+                .extract().path("access_token");
+    }
+
+    private static String kidOf(String jwt) {
+        String header = new String(java.util.Base64.getUrlDecoder().decode(jwt.split("\\.")[0]), java.nio.charset.StandardCharsets.UTF_8);
+        return io.restassured.path.json.JsonPath.from(header).getString("kid");
+    }
+
     @Test
-    void keyRotationPublishesTheNewKeyBesideThePreviousOne() {
-        String previousKid = given().get("/auth/jwks").then().statusCode(200).extract().path("keys[0].kid");
+    void keyRotationSignsWithTheKeyPublishedAheadAndPublishesTheNextBesideTheRetiredOne() {
+        String previousKid = kidOf(clientCredentialsToken());
+        List<String> publishedBefore = given().get("/auth/jwks").then().statusCode(200).extract().path("keys.kid");
 
         String newKid = admin().post("/auth/admin/keys/rotate").then().statusCode(200)
                 .body("kid", notNullValue()).extract().path("kid");
 
         assertNotEquals(previousKid, newKid);
-        given().get("/auth/jwks").then().statusCode(200).body("keys.kid", hasItems(newKid, previousKid));
+        assertTrue(publishedBefore.contains(newKid), "the new signing key was published before the rotation: " + publishedBefore);
+        assertEquals(newKid, kidOf(clientCredentialsToken()), "tokens are signed with the new key at once");
+        List<String> publishedAfter = given().get("/auth/jwks").then().statusCode(200).extract().path("keys.kid");
+        assertTrue(publishedAfter.containsAll(List.of(newKid, previousKid)), "the retired key stays published: " + publishedAfter);
+        assertTrue(publishedAfter.stream().anyMatch(kid -> !publishedBefore.contains(kid)), "a new next key is published: " + publishedAfter);
     }
 }

@@ -27,16 +27,6 @@ public class SmartContext {
     }
 
     /**
-     * Acts, for the rest of this request context, as an internal job of the server itself (no HTTP request, no
-     * bearer token): used only by start-up seeding, which goes through the same authorization and audit as any
-     * client, under the job's name and the given system scope.
-     */
-    public void actAsInternalJob(String jobName, String systemScope) {
-        set(new ValidatedToken(jobName, java.util.UUID.randomUUID().toString(), jobName, systemScope, null, null, null,
-                java.time.Instant.now().plusSeconds(300)), null);
-    }
-
-    /**
      * Acts, for the rest of this request context, with the given claims: a Bulk Data export job, run in the background
      * long after its kick-off request, acts with the claims and the export-eligible scopes stored at kick-off, so its
      * authorization and audit are those of the client that started it, never more.

@@ -11,8 +11,10 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -128,6 +130,31 @@ class SyntheaBundlesTest {
     }
 
     @Test
+    void theLoaderLinksTheDemoUsersToAGeneratedPatientAndTheClinicianOfItsEncounters(@TempDir Path dir) throws Exception {
+        // a clinician new to this database (a PUT under another id must not meet an earlier run's copy of the NPI)
+        String npi = String.format("98%08d", ThreadLocalRandom.current().nextInt(100_000_000));
+        String demoPatient = "linked-" + patientId;
+        String demoClinician = "clinician-" + patientId;
+        Files.writeString(dir.resolve("Alice1_Example2_" + patientId + ".json"), patientBundle().replace(ENCOUNTER_PRACTITIONER, npi));
+        Files.writeString(dir.resolve("hospitalInformation1.json"), resource("hospitalInformation.json"));
+        Files.writeString(dir.resolve("practitionerInformation1.json"),
+                resource("practitionerInformation.json").replace(ENCOUNTER_PRACTITIONER, npi));
+        // the two linked entries are PUTs: update (u) besides create and search
+        Path token = Files.writeString(dir.resolve("token.txt"), TestAuthority.systemToken("system/*.cus"));
+
+        LoaderRun run = runLoader(token, dir, "--link-patient", demoPatient, "--link-practitioner", demoClinician);
+
+        assertEquals(0, run.exitCode(), run.output());
+        assertTrue(run.output().contains("Patient/" + demoPatient + " is Alice1_Example2_" + patientId + ".json"), run.output());
+        assertTrue(run.output().contains("Practitioner/" + demoClinician + " is NPI " + npi), run.output());
+        assertEquals(demoPatient, onlyId("Patient?identifier=" + SYNTHEA + "|" + patientId), "the generated patient, under the demo id");
+        given().auth().oauth2(ADMIN).urlEncodingEnabled(false).when().get("/fhir/Encounter?subject=Patient/" + demoPatient)
+                .then().statusCode(200).body("entry.size()", is(1))
+                .body("entry[0].resource.participant[0].individual.reference", is("Practitioner/" + demoClinician));
+        assertEquals(demoClinician, onlyId("Practitioner?identifier=" + NPI + "|" + npi), "the clinician, under the demo id");
+    }
+
+    @Test
     void theLoaderStopsWithTheServersReasonWhenItsTokenCannotTouchOrganizations(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("Alice1_Example2_" + patientId + ".json"), patientBundle());
         Files.writeString(dir.resolve("hospitalInformation1.json"), resource("hospitalInformation.json"));
@@ -145,12 +172,14 @@ class SyntheaBundlesTest {
     }
 
     /** Runs the loader as ./suite does (a single-file program on this JDK); it reads only the *.json files of DIR. */
-    private LoaderRun runLoader(Path token, Path bundles) throws IOException, InterruptedException {
+    private LoaderRun runLoader(Path token, Path bundles, String... options) throws IOException, InterruptedException {
         Path output = Files.createTempFile(bundles, "loader", ".log");
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 LOADER_SOURCE.toString(), "--fhir", fhirBase.toString(), "--token-file", token.toString(), "--threads", "1",
-                "--group", "load-" + patientId, bundles.toString())
-                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+                "--group", "load-" + patientId));
+        command.addAll(List.of(options));
+        command.add(bundles.toString());
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         if (!process.waitFor(2, TimeUnit.MINUTES)) {
             process.destroyForcibly();
             throw new IllegalStateException("the loader did not finish within 2 minutes: " + Files.readString(output));
