@@ -16,8 +16,9 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 
 /**
- * Start order matters: the store's schema and this month's partitions exist before the first event is read.
- * Partition maintenance then runs on a schedule (new months ahead, retention behind).
+ * Start order matters: the store's schema (Flyway migrated it before startup), the writer role's grants and this
+ * month's partitions exist before the first event is read. Partition maintenance then runs on a schedule (new months
+ * ahead, retention behind).
  */
 @ApplicationScoped
 public class IngestLifecycle {
@@ -39,7 +40,7 @@ public class IngestLifecycle {
     }
 
     void start(@Observes StartupEvent startup) throws SQLException {
-        schema.create();
+        schema.grantWriter();
         maintenance.run(Instant.now());
         LOG.infof("audit partitions kept %d months, maintained every %s", config.retentionMonths(), config.maintenanceInterval());
         if (config.ingestEnabled()) {

@@ -5,13 +5,18 @@ import java.sql.SQLException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import org.smartguard.audit.access.AuditApiException;
 import org.smartguard.audit.access.CallerContext;
 
 import io.smallrye.common.annotation.Blocking;
 
-/** {@code GET /audit/integrity} (security staff): verifies every hash chain of the store and reports the first broken link of each. */
+/**
+ * {@code GET /audit/integrity} (security staff): verifies every hash chain of the store and reports the first broken
+ * link of each; {@code ?searchKeys=true} also checks every event's search keys against its payload (much slower).
+ */
 @Path("/integrity")
 public class IntegrityResource {
 
@@ -26,8 +31,11 @@ public class IntegrityResource {
     @GET
     @Blocking
     @Produces(MediaType.APPLICATION_JSON)
-    public IntegrityReport verify() throws SQLException {
+    public IntegrityReport verify(@QueryParam("searchKeys") String searchKeys) throws SQLException {
         callers.staff();
-        return verifier.verify();
+        if (searchKeys != null && !searchKeys.equals("true") && !searchKeys.equals("false")) {
+            throw AuditApiException.badParameter("searchKeys is true or false");
+        }
+        return verifier.verify("true".equals(searchKeys));
     }
 }

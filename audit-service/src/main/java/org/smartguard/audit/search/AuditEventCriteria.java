@@ -1,10 +1,8 @@
 package org.smartguard.audit.search;
 
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,29 +14,31 @@ import org.smartguard.audit.access.AuditApiException;
 import org.smartguard.audit.access.AuditCaller;
 import org.smartguard.audit.access.AuditRole;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 /**
- * The WHERE clause of an AuditEvent search, built from the search parameters with every value bound, never
- * concatenated. Element filters are JSON containment ({@code @>}) on the stored JSON, served by one GIN index on
- * {@code payload::jsonb}: the search reads exactly the text the hash chain covers, not a copy beside it. Repeated
- * parameters are ANDed, comma-separated values ORed. A patient's token is narrowed to its own record.
+ * What an AuditEvent search asks for, read from its parameters and checked: the search keys an event must have (see
+ * {@code audit_log.event_search_keys} in the V2 migration, which defines them as {@code parameter=value}), event ids
+ * and {@code recorded} bounds. Repeated parameters are ANDed, comma-separated values ORed. A patient's token is
+ * narrowed to its own record. {@link AuditEventQuery} turns this into SQL.
  */
 public final class AuditEventCriteria {
 
     /** The search parameters; anything else is refused, so a typo never silently widens a search. */
     public static final Set<String> PARAMETERS = Set.of("patient", "agent", "entity", "type", "subtype", "outcome", "date",
             "address", "_id", "_count", "_sort", "_cursor");
-    private static final String JSON = "payload::jsonb @> CAST(? AS jsonb)";
     private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
     private static final Set<String> OUTCOMES = Set.of("0", "4", "8", "12");
+    /** Longer values are never searchable, so the key extraction leaves them out too. */
     private static final int MAX_VALUE_LENGTH = 256;
     private static final int MAX_VALUES = 50;
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    private final List<String> clauses = new ArrayList<>();
-    private final List<Object> values = new ArrayList<>();
+    /** One bound on {@code recorded}: {@code >=} or {@code <} an instant. */
+    record Bound(String operator, Instant instant) {
+    }
+
+    /** Per parameter, the keys of which an event must have at least one; an identical parameter counts once. */
+    private final Set<List<String>> keyGroups = new LinkedHashSet<>();
+    private final List<UUID> ids = new ArrayList<>();
+    private final List<Bound> bounds = new ArrayList<>();
 
     private AuditEventCriteria() {
     }
@@ -66,7 +66,7 @@ public final class AuditEventCriteria {
         }
         if (patient) {
             // the narrowing comes first and is always there; a patient's own filters can only narrow further
-            criteria.json(List.of(patientEntity(caller.patient())));
+            criteria.keyGroups.add(List.of(patientKey(caller.patient())));
         }
         for (String value : parameters.getOrDefault("patient", List.of())) {
             criteria.anyOf(value, v -> {
@@ -74,41 +74,35 @@ public final class AuditEventCriteria {
                 if (patient && !id.equals(caller.patient())) {
                     throw AuditApiException.patientNotAllowed("a patient's token sees only its own record's history");
                 }
-                return List.of(patientEntity(id));
+                return patientKey(id);
             });
         }
+        // an agent's who.reference (a user's fhirUser) and who.identifier.value (a user's subject, a client's id)
         for (String value : parameters.getOrDefault("agent", List.of())) {
-            criteria.anyOf(value, v -> List.of(agentWho("reference", v), agentIdentifier(v)));
+            criteria.anyOf(value, v -> key("agent", v));
         }
         for (String value : parameters.getOrDefault("entity", List.of())) {
-            criteria.anyOf(value, v -> List.of(entityWhat(v)));
+            criteria.anyOf(value, v -> key("entity", v));
         }
         for (String value : parameters.getOrDefault("type", List.of())) {
-            criteria.anyOf(value, v -> List.of(object("type", coding(v))));
+            criteria.anyOf(value, v -> key("type", token(v)));
         }
         for (String value : parameters.getOrDefault("subtype", List.of())) {
-            criteria.anyOf(value, v -> List.of(array("subtype", coding(v))));
+            criteria.anyOf(value, v -> key("subtype", token(v)));
         }
         for (String value : parameters.getOrDefault("outcome", List.of())) {
             criteria.anyOf(value, v -> {
                 if (!OUTCOMES.contains(v)) {
                     throw AuditApiException.badParameter("outcome is one of 0, 4, 8, 12");
                 }
-                ObjectNode node = NODES.objectNode();
-                node.put("outcome", v);
-                return List.of(node);
+                return key("outcome", v);
             });
         }
         for (String value : parameters.getOrDefault("address", List.of())) {
-            criteria.anyOf(value, v -> {
-                ObjectNode agent = NODES.objectNode();
-                agent.putObject("network").put("address", v);
-                return List.of(array("agent", agent));
-            });
+            criteria.anyOf(value, v -> key("address", v));
         }
         for (String value : parameters.getOrDefault("_id", List.of())) {
-            criteria.clauses.add("event_id = ?");
-            criteria.values.add(uuid(value));
+            criteria.ids.add(uuid(value));
         }
         for (String value : parameters.getOrDefault("date", List.of())) {
             criteria.date(value);
@@ -119,43 +113,32 @@ public final class AuditEventCriteria {
     /** Events recorded in {@code [since, until)}: the export's range. */
     public static AuditEventCriteria recordedBetween(Instant since, Instant until) {
         AuditEventCriteria criteria = new AuditEventCriteria();
-        criteria.clauses.add("recorded >= ?");
-        criteria.values.add(Timestamp.from(since));
-        criteria.clauses.add("recorded < ?");
-        criteria.values.add(Timestamp.from(until));
+        criteria.bounds.add(new Bound(">=", since));
+        criteria.bounds.add(new Bound("<", until));
         return criteria;
     }
 
-    /** The clause, starting with {@code TRUE} so callers may append {@code AND ...}. */
-    public String where() {
-        StringBuilder where = new StringBuilder("TRUE");
-        clauses.forEach(clause -> where.append(" AND ").append(clause));
-        return where.toString();
+    Set<List<String>> keyGroups() {
+        return keyGroups;
     }
 
-    /** Binds the values from parameter 1; returns the next free index. */
-    public int bind(PreparedStatement statement) throws SQLException {
-        int index = 1;
-        for (Object value : values) {
-            statement.setObject(index++, value);
-        }
-        return index;
+    List<UUID> ids() {
+        return ids;
     }
 
-    private void anyOf(String value, Function<String, List<ObjectNode>> containments) {
-        List<ObjectNode> nodes = new ArrayList<>();
+    List<Bound> bounds() {
+        return bounds;
+    }
+
+    private void anyOf(String value, Function<String, String> key) {
+        Set<String> keys = new LinkedHashSet<>();
         for (String one : value.split(",", -1)) {
             if (one.isEmpty() || one.length() > MAX_VALUE_LENGTH) {
                 throw AuditApiException.badParameter("empty or overlong search value");
             }
-            nodes.addAll(containments.apply(one));
+            keys.add(key.apply(one));
         }
-        json(nodes);
-    }
-
-    private void json(List<ObjectNode> anyOf) {
-        clauses.add("(" + String.join(" OR ", anyOf.stream().map(node -> JSON).toList()) + ")");
-        anyOf.forEach(node -> values.add(node.toString()));
+        keyGroups.add(List.copyOf(keys));
     }
 
     private void date(String value) {
@@ -163,21 +146,15 @@ public final class AuditEventCriteria {
         FhirDateRange range = FhirDateRange.parse(prefix.equals("eq") && !value.startsWith("eq") ? value : value.substring(2));
         switch (prefix) {
             case "eq" -> {
-                clauses.add("recorded >= ? AND recorded < ?");
-                values.add(Timestamp.from(range.start()));
-                values.add(Timestamp.from(range.end()));
+                bounds.add(new Bound(">=", range.start()));
+                bounds.add(new Bound("<", range.end()));
             }
-            case "ge" -> bound("recorded >= ?", range.start());
-            case "gt" -> bound("recorded >= ?", range.end());
-            case "le" -> bound("recorded < ?", range.end());
-            case "lt" -> bound("recorded < ?", range.start());
+            case "ge" -> bounds.add(new Bound(">=", range.start()));
+            case "gt" -> bounds.add(new Bound(">=", range.end()));
+            case "le" -> bounds.add(new Bound("<", range.end()));
+            case "lt" -> bounds.add(new Bound("<", range.start()));
             default -> throw AuditApiException.badParameter("date prefixes supported: eq, ge, gt, le, lt");
         }
-    }
-
-    private void bound(String clause, Instant instant) {
-        clauses.add(clause);
-        values.add(Timestamp.from(instant));
     }
 
     private static String patientId(String value) {
@@ -196,56 +173,22 @@ public final class AuditEventCriteria {
         }
     }
 
-    /** The patient entity (role 1) of that record: BALP puts exactly one in each event. */
-    private static ObjectNode patientEntity(String id) {
-        ObjectNode entity = NODES.objectNode();
-        entity.putObject("what").put("reference", "Patient/" + id);
-        entity.putObject("role").put("code", "1");
-        return array("entity", entity);
+    /** The key of the patient entity (role 1) of that record. */
+    private static String patientKey(String id) {
+        return key("patient", "Patient/" + id);
     }
 
-    private static ObjectNode entityWhat(String reference) {
-        ObjectNode entity = NODES.objectNode();
-        entity.putObject("what").put("reference", reference);
-        return array("entity", entity);
+    private static String key(String parameter, String value) {
+        return parameter + "=" + value;
     }
 
-    private static ObjectNode agentWho(String field, String value) {
-        ObjectNode agent = NODES.objectNode();
-        agent.putObject("who").put(field, value);
-        return array("agent", agent);
-    }
-
-    private static ObjectNode agentIdentifier(String value) {
-        ObjectNode agent = NODES.objectNode();
-        agent.putObject("who").putObject("identifier").put("value", value);
-        return array("agent", agent);
-    }
-
-    /** A token value: {@code code}, {@code system|code} or {@code |code}. */
-    private static ObjectNode coding(String token) {
-        ObjectNode coding = NODES.objectNode();
+    /** A token value, {@code code}, {@code system|code} or {@code |code} (any system), as its key's value. */
+    private static String token(String token) {
         int bar = token.indexOf('|');
-        if (bar > 0) {
-            coding.put("system", token.substring(0, bar));
-        }
         String code = bar < 0 ? token : token.substring(bar + 1);
         if (code.isEmpty()) {
             throw AuditApiException.badParameter("a token needs a code");
         }
-        coding.put("code", code);
-        return coding;
-    }
-
-    private static ObjectNode object(String field, ObjectNode value) {
-        ObjectNode node = NODES.objectNode();
-        node.set(field, value);
-        return node;
-    }
-
-    private static ObjectNode array(String field, ObjectNode element) {
-        ObjectNode node = NODES.objectNode();
-        node.putArray(field).add(element);
-        return node;
+        return bar > 0 ? token.substring(0, bar) + "|" + code : code;
     }
 }

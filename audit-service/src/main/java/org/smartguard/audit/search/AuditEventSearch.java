@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -13,17 +12,15 @@ import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.smartguard.audit.store.AuditSchema;
+import org.postgresql.PGStatement;
 import org.smartguard.audit.store.StoreWiring;
 
 /**
- * Runs AuditEvent searches and exports as the restricted writer role (it may read events, never change them), in
- * {@code recorded} order with the event id as tie breaker, served by the {@code (recorded, event_id)} index.
+ * Runs AuditEvent searches and exports ({@link AuditEventQuery}) as the restricted writer role (it may read events,
+ * never change them), in {@code recorded} order with the event id as tie breaker.
  */
 @ApplicationScoped
 public class AuditEventSearch {
-
-    private static final String SELECT = "SELECT event_id, recorded, payload FROM " + AuditSchema.SCHEMA + ".events WHERE ";
 
     /** One page and where the next one starts (null on the last page). */
     public record Page(List<StoredEvent> events, PageCursor next) {
@@ -42,30 +39,26 @@ public class AuditEventSearch {
     }
 
     public Page page(AuditEventCriteria criteria, boolean newestFirst, PageCursor after, int count) throws SQLException {
-        String direction = newestFirst ? "DESC" : "ASC";
-        String sql = SELECT + criteria.where()
-                + (after == null ? "" : " AND (recorded, event_id) " + (newestFirst ? "<" : ">") + " (?, ?)")
-                + " ORDER BY recorded " + direction + ", event_id " + direction + " LIMIT ?";
-        try (Connection connection = reader.getConnection(); PreparedStatement query = connection.prepareStatement(sql)) {
-            int index = criteria.bind(query);
-            if (after != null) {
-                query.setTimestamp(index++, Timestamp.from(after.time()));
-                query.setObject(index++, after.id());
-            }
-            // one more than asked: whether a next page exists, without counting
-            query.setInt(index, count + 1);
-            List<StoredEvent> events = new ArrayList<>(count + 1);
-            try (ResultSet rows = query.executeQuery()) {
-                while (rows.next()) {
-                    events.add(row(rows));
+        // one more than asked: whether a next page exists, without counting
+        AuditEventQuery sql = AuditEventQuery.page(criteria, newestFirst, after, count + 1);
+        try (Connection connection = reader.getConnection(); PreparedStatement query = connection.prepareStatement(sql.sql())) {
+            // planned with its own values every time, never as a generic plan: the right plan depends on how common
+            // these very keys are (the driver would otherwise switch to a server-side prepared statement after 5 uses)
+            query.unwrap(PGStatement.class).setPrepareThreshold(0);
+            sql.bind(query);
+            List<StoredEvent> rows = new ArrayList<>(count + 1);
+            try (ResultSet result = query.executeQuery()) {
+                while (result.next()) {
+                    rows.add(row(result));
                 }
             }
-            if (events.size() <= count) {
-                return new Page(events, null);
+            PageCursor next = null;
+            if (rows.size() > count) {
+                rows.remove(count);
+                StoredEvent last = rows.get(count - 1);
+                next = new PageCursor(last.recorded(), last.id());
             }
-            events.remove(count);
-            StoredEvent last = events.get(count - 1);
-            return new Page(events, new PageCursor(last.recorded(), last.id()));
+            return new Page(rows.stream().filter(event -> event.json() != null).toList(), next);
         }
     }
 
@@ -76,15 +69,18 @@ public class AuditEventSearch {
     public long stream(AuditEventCriteria criteria, int fetchSize, RowSink sink) throws SQLException, java.io.IOException {
         try (Connection connection = reader.getConnection()) {
             connection.setAutoCommit(false);
-            try (PreparedStatement query = connection.prepareStatement(SELECT + criteria.where()
-                    + " ORDER BY recorded, event_id")) {
-                criteria.bind(query);
+            AuditEventQuery sql = AuditEventQuery.all(criteria);
+            try (PreparedStatement query = connection.prepareStatement(sql.sql())) {
+                sql.bind(query);
                 query.setFetchSize(fetchSize);
                 long sent = 0;
                 try (ResultSet rows = query.executeQuery()) {
                     while (rows.next()) {
-                        sink.accept(row(rows));
-                        sent++;
+                        StoredEvent event = row(rows);
+                        if (event.json() != null) {
+                            sink.accept(event);
+                            sent++;
+                        }
                     }
                 }
                 return sent;

@@ -17,8 +17,8 @@ import javax.sql.DataSource;
 import org.smartguard.audit.integrity.ChainHash;
 
 /**
- * Appends validated events to the hash chain of their source partition, idempotently by event id, in one
- * transaction per call. Runs as the writer role, which may only INSERT and SELECT events.
+ * Appends validated events to the hash chain of their source partition, idempotently by event id, with their search
+ * keys, in one transaction per call. Runs as the writer role, which may only INSERT and SELECT events and keys.
  */
 public class AuditEventStore {
 
@@ -32,6 +32,11 @@ public class AuditEventStore {
             + " SELECT id, ? FROM unnest(?::uuid[]) id ON CONFLICT (event_id) DO NOTHING RETURNING event_id";
     private static final String INSERT_EVENT = "INSERT INTO " + S + ".events (event_id, topic, source_partition, source_offset,"
             + " chain_position, recorded, stored_at, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    // the keys come from the stored payload itself, through the one extraction function the migration defines
+    private static final String INSERT_KEYS = "INSERT INTO " + S + ".event_keys (search_key, recorded, event_id, stored_at)"
+            + " SELECT k.search_key, e.recorded, e.event_id, e.stored_at FROM " + S + ".events e"
+            + " CROSS JOIN LATERAL " + S + ".event_search_keys(e.payload::jsonb) AS k (search_key)"
+            + " WHERE e.stored_at = ? AND e.event_id = ANY (?)";
     private static final String MOVE_HEAD = "UPDATE " + S + ".chain_heads SET chain_position = ?, hash = ?, stored_at = ?"
             + " WHERE topic = ? AND source_partition = ?";
 
@@ -89,6 +94,7 @@ public class AuditEventStore {
         Instant now = clock.instant();
         Timestamp storedAt = Timestamp.from(now.isAfter(headStoredAt) ? now : headStoredAt);
         Set<UUID> claimed = claim(connection, events, storedAt);
+        Object[] storedIds = claimed.toArray();
         int stored = 0;
         try (PreparedStatement insert = connection.prepareStatement(INSERT_EVENT)) {
             for (IncomingEvent event : events) {
@@ -117,6 +123,11 @@ public class AuditEventStore {
             }
         }
         if (stored > 0) {
+            try (PreparedStatement keys = connection.prepareStatement(INSERT_KEYS)) {
+                keys.setTimestamp(1, storedAt);
+                keys.setArray(2, connection.createArrayOf("uuid", storedIds));
+                keys.executeUpdate();
+            }
             try (PreparedStatement move = connection.prepareStatement(MOVE_HEAD)) {
                 move.setLong(1, position);
                 move.setString(2, hash);

@@ -12,12 +12,14 @@ import java.util.regex.Pattern;
 
 /**
  * The monthly partition plan of {@code audit_log.events}, in UTC: which months must exist and which are past
- * retention. A month is dropped only when all of it is older than the retention period, never a part of one.
+ * retention. A month is dropped only when all of it is older than the retention period, never a part of one. The
+ * search keys ({@code audit_log.event_keys}) have a partition of the same month beside each events partition.
  */
 public final class MonthlyPartitions {
 
     private static final Pattern NAME = Pattern.compile("events_(\\d{4})_(\\d{2})");
     private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("'events_'yyyy_MM");
+    private static final DateTimeFormatter KEYS_FORMAT = DateTimeFormatter.ofPattern("'event_keys_'yyyy_MM");
 
     private final int retentionMonths;
     private final int monthsAhead;
@@ -32,6 +34,11 @@ public final class MonthlyPartitions {
 
     public static String nameOf(YearMonth month) {
         return FORMAT.format(month);
+    }
+
+    /** The search keys' partition of the month. */
+    public static String keysNameOf(YearMonth month) {
+        return KEYS_FORMAT.format(month);
     }
 
     public static Optional<YearMonth> monthOf(String partitionName) {

@@ -9,15 +9,17 @@ import java.time.Instant;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import javax.sql.DataSource;
 
 import org.jboss.logging.Logger;
 
 /**
- * Creates the coming monthly partitions of {@code audit_log.events} and drops those past retention, as the owner
- * (the writer role may not). Before a partition is dropped, the last link it holds of each chain becomes that
- * chain's anchor, so the shortened chain still verifies from there, and its event ids leave the idempotency table.
+ * Creates the coming monthly partitions of {@code audit_log.events} and of its search keys, and drops those past
+ * retention, as the owner (the writer role may not). Before a partition is dropped, the last link it holds of each
+ * chain becomes that chain's anchor, so the shortened chain still verifies from there, and its event ids leave the
+ * idempotency table; the same month's search keys are dropped with it.
  */
 public class PartitionMaintenance {
 
@@ -39,16 +41,16 @@ public class PartitionMaintenance {
             try {
                 statement.execute("SELECT pg_advisory_xact_lock(" + AuditSchema.DDL_LOCK + ")");
                 for (YearMonth month : plan.monthsToHave(now)) {
-                    statement.execute("CREATE TABLE IF NOT EXISTS " + S + "." + MonthlyPartitions.nameOf(month)
-                            + " PARTITION OF " + S + ".events FOR VALUES FROM ('" + MonthlyPartitions.startOf(month)
-                            + "') TO ('" + MonthlyPartitions.startOf(month.plusMonths(1)) + "')");
+                    createPartition(statement, "events", MonthlyPartitions.nameOf(month), month);
+                    createPartition(statement, "event_keys", MonthlyPartitions.keysNameOf(month), month);
                 }
                 List<String> dropped = new ArrayList<>();
                 for (String partition : existingPartitions(connection)) {
-                    boolean expired = MonthlyPartitions.monthOf(partition).map(month -> plan.isExpired(month, now)).orElse(false);
-                    if (expired) {
+                    Optional<YearMonth> month = MonthlyPartitions.monthOf(partition);
+                    if (month.isPresent() && plan.isExpired(month.get(), now)) {
                         anchorAndForget(statement, partition);
                         statement.execute("DROP TABLE " + S + "." + partition);
+                        statement.execute("DROP TABLE IF EXISTS " + S + "." + MonthlyPartitions.keysNameOf(month.get()));
                         dropped.add(partition);
                     }
                 }
@@ -62,6 +64,13 @@ public class PartitionMaintenance {
                 throw e;
             }
         }
+    }
+
+    private static void createPartition(Statement statement, String table, String partition, YearMonth month)
+            throws SQLException {
+        statement.execute("CREATE TABLE IF NOT EXISTS " + S + "." + partition + " PARTITION OF " + S + "." + table
+                + " FOR VALUES FROM ('" + MonthlyPartitions.startOf(month) + "') TO ('"
+                + MonthlyPartitions.startOf(month.plusMonths(1)) + "')");
     }
 
     private static List<String> existingPartitions(Connection connection) throws SQLException {

@@ -104,16 +104,47 @@ class IntegrityCheckTest {
     }
 
     @Test
-    void theServiceRoleCannotChangeOrRemoveStoredEvents() throws SQLException {
+    void theServiceRoleCannotChangeOrRemoveStoredEventsOrTheirKeys() throws SQLException {
+        long keys = keyRows();
         try (Connection connection = writer.getConnection(); Statement statement = connection.createStatement()) {
             assertDenied(statement, "UPDATE audit_log.events SET payload = '{}' WHERE topic = '" + topic + "'");
             assertDenied(statement, "DELETE FROM audit_log.events WHERE topic = '" + topic + "'");
             assertDenied(statement, "TRUNCATE audit_log.events");
             assertDenied(statement, "DROP TABLE audit_log.events");
             assertDenied(statement, "DELETE FROM audit_log.event_ids");
+            assertDenied(statement, "UPDATE audit_log.event_keys SET search_key = 'patient=Patient/nobody'");
+            assertDenied(statement, "DELETE FROM audit_log.event_keys");
+            assertDenied(statement, "TRUNCATE audit_log.event_keys");
+            assertDenied(statement, "DROP TABLE audit_log.event_keys");
         }
         assertEquals(5, stored.count(topic));
+        assertEquals(keys, keyRows());
         chain().body("status", is("intact"));
+        chain("?searchKeys=true").body("status", is("intact"));
+    }
+
+    @Test
+    void searchKeysChangedBehindTheServicesBackAreReportedWhenAsked() {
+        String second = events.get(1).eventId();
+        String fourth = events.get(3).eventId();
+        assertEquals(1, stored.executeAsOwner("DELETE FROM audit_log.event_keys WHERE event_id = CAST(? AS uuid)"
+                + " AND search_key LIKE 'patient=%'", fourth), "hidden from searches by its patient");
+        stored.executeAsOwner("INSERT INTO audit_log.event_keys (search_key, recorded, event_id, stored_at)"
+                + " SELECT 'patient=Patient/someone-else', recorded, event_id, stored_at FROM audit_log.events"
+                + " WHERE event_id = CAST(? AS uuid)", second);
+
+        chain().body("status", is("intact")).body("firstBrokenLink", nullValue());
+        brokenAt("?searchKeys=true", 2, second).body("firstBrokenLink.problem", is("search keys do not match the stored event"));
+
+        stored.executeAsOwner("DELETE FROM audit_log.event_keys WHERE search_key = 'patient=Patient/someone-else'");
+        brokenAt("?searchKeys=true", 4, fourth).body("firstBrokenLink.problem", is("search keys do not match the stored event"));
+        ApiTokens.as(ApiTokens.securityBackend()).get("/audit/integrity?searchKeys=maybe").then().statusCode(400)
+                .body("issue[0].details.text", is("SG-AUDIT-400-PARAMETER"));
+    }
+
+    private long keyRows() {
+        return stored.single("SELECT count(*) FROM audit_log.event_keys k JOIN audit_log.events e USING (event_id, stored_at)"
+                + " WHERE e.topic = ?", topic);
     }
 
     private static void assertDenied(Statement statement, String sql) {
@@ -123,12 +154,20 @@ class IntegrityCheckTest {
     }
 
     private ValidatableResponse chain() {
-        return ApiTokens.as(ApiTokens.securityBackend()).when().get("/audit/integrity").then().statusCode(200)
+        return chain("");
+    }
+
+    private ValidatableResponse chain(String query) {
+        return ApiTokens.as(ApiTokens.securityBackend()).when().get("/audit/integrity" + query).then().statusCode(200)
                 .rootPath("chains.find { it.topic == '" + topic + "' && it.partition == 0 }");
     }
 
     private ValidatableResponse brokenAt(int position, String eventId) {
-        return chain().body("status", is("broken"))
+        return brokenAt("", position, eventId);
+    }
+
+    private ValidatableResponse brokenAt(String query, int position, String eventId) {
+        return chain(query).body("status", is("broken"))
                 .body("firstBrokenLink.position", is(position))
                 .body("firstBrokenLink.eventId", is(eventId));
     }

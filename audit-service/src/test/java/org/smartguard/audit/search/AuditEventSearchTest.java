@@ -121,6 +121,22 @@ class AuditEventSearchTest {
     }
 
     @Test
+    void anEventNamingTwoPatientsIsFoundUnderEach() throws Exception {
+        String other = "olga-" + run;
+        EncodedAuditEvent both = events.searchOfTwo(alice(), anna(), other, day.plus(4, ChronoUnit.HOURS));
+        assertEquals(List.of(both.eventId(), deniedOnAnna.eventId(), aliceReadsAnna.eventId()), ids(search("patient=" + anna())));
+        assertEquals(List.of(both.eventId()), ids(search("patient=Patient/" + other)));
+        assertEquals(List.of(both.eventId()), ids(search("patient=" + other + "&agent=Practitioner/" + alice())));
+        assertEquals(List.of(both.eventId()), ids(search("patient=" + other + "," + ben() + "&entity=Observation/" + other + "-obs")),
+                "one value of several, with another parameter");
+        assertEquals(List.of(both.eventId()), ids(ApiTokens.as(ApiTokens.patient(other)).urlEncodingEnabled(false)
+                .get("/audit/AuditEvent").then().statusCode(200)), "the second patient's own access report has it");
+        assertEquals(2, new StoredEvents(owner).single("SELECT count(*) FROM audit_log.event_keys WHERE event_id = CAST(? AS uuid)"
+                + " AND search_key IN (?, ?)", both.eventId(), "patient=Patient/" + anna(), "patient=Patient/" + other),
+                "one key row per patient, stored with the event");
+    }
+
+    @Test
     void dateRangesWithPrefixes() {
         String hourOne = day.plus(1, ChronoUnit.HOURS).toString().substring(0, 16) + "Z";
         assertEquals(List.of(aliceReadsAnna.eventId()), ids(searchAll("date=" + hourOne)), "eq a minute");

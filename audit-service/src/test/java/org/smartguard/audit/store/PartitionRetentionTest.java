@@ -63,19 +63,23 @@ class PartitionRetentionTest {
         storeAt(JANUARY, topic, januaryEvents);
         storeAt(FEBRUARY, topic, februaryEvents);
         assertTrue(partitionExists("events_2025_03"), "the months ahead were created");
+        assertTrue(partitionExists("event_keys_2025_03"), "with their search keys' partitions");
 
         List<String> dropped = new PartitionMaintenance(owner, new MonthlyPartitions(1, 0)).run(Instant.parse("2025-03-05T00:00:00Z"));
 
         assertTrue(dropped.contains("events_2025_01"), "January is past a one-month retention: " + dropped);
         assertFalse(dropped.contains("events_2025_02"), "February is not wholly past it");
         assertFalse(partitionExists("events_2025_01"));
+        assertFalse(partitionExists("event_keys_2025_01"), "January's search keys went with its events");
         assertEquals(2, stored.count(topic), "February's events are kept");
+        assertEquals(2, stored.single("SELECT count(DISTINCT event_id) FROM audit_log.event_keys WHERE event_id = ANY (CAST(? AS uuid[]))",
+                (Object) februaryEvents.stream().map(EncodedAuditEvent::eventId).toArray(String[]::new)), "and their keys");
         assertEquals(0, stored.single("SELECT count(*) FROM audit_log.event_ids WHERE event_id = ANY (CAST(? AS uuid[]))",
                 (Object) januaryEvents.stream().map(EncodedAuditEvent::eventId).toArray(String[]::new)),
                 "the dropped events' ids left the idempotency table");
         assertEquals(3, stored.single("SELECT chain_position FROM audit_log.chain_anchors WHERE topic = ?", topic),
                 "the last dropped link anchors the chain");
-        ApiTokens.as(ApiTokens.securityBackend()).when().get("/audit/integrity").then().statusCode(200)
+        ApiTokens.as(ApiTokens.securityBackend()).when().get("/audit/integrity?searchKeys=true").then().statusCode(200)
                 .rootPath("chains.find { it.topic == '" + topic + "' }")
                 .body("status", is("intact"))
                 .body("events", is(2))

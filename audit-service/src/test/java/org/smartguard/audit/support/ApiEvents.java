@@ -6,8 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Reference;
 import org.smartguard.audit.store.AuditEventStore;
 import org.smartguard.audit.store.IncomingEvent;
+import org.smartguard.commons.audit.AuditCodes;
 import org.smartguard.commons.audit.AuditEventBuilder;
 import org.smartguard.commons.audit.AuditEventCodec;
 import org.smartguard.commons.audit.AuditEventType;
@@ -48,8 +52,23 @@ public final class ApiEvents {
                 .outcome(AuditOutcome.MINOR_FAILURE, "SG-GW-403").client(client, address).patient(patient).status(403));
     }
 
+    /** A practitioner's search that returned resources of two patients, recorded as one event naming both. */
+    public EncodedAuditEvent searchOfTwo(String practitioner, String patient, String otherPatient, Instant at) throws SQLException {
+        AuditEvent event = AuditEventBuilder.event(AuditEventType.REST_SEARCH, "fhir-service").recorded(at)
+                .user(ISSUER, practitioner + "-sub", "Practitioner/" + practitioner).client("ehr-app", "10.9.0.1")
+                .patient(patient).resource("Observation/" + otherPatient + "-obs").buildOne();
+        // BALP's builder splits per patient; other producers need not, and such an event is valid
+        event.addEntity().setWhat(new Reference("Patient/" + otherPatient)).setType(new Coding(AuditCodes.ENTITY_TYPE, "1", "Person"))
+                .setRole(new Coding(AuditCodes.OBJECT_ROLE, "1", "Patient"));
+        return add(event);
+    }
+
     public EncodedAuditEvent add(AuditEventBuilder builder) throws SQLException {
-        EncodedAuditEvent event = CODEC.encode(builder.buildOne());
+        return add(builder.buildOne());
+    }
+
+    private EncodedAuditEvent add(AuditEvent resource) throws SQLException {
+        EncodedAuditEvent event = CODEC.encode(resource);
         store.append(topic, 0, List.of(new IncomingEvent(UUID.fromString(event.eventId()),
                 CODEC.decode(event.json()).getRecorded().toInstant(), event.json(), all.size())));
         all.add(event);

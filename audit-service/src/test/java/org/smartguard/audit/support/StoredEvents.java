@@ -47,6 +47,9 @@ public final class StoredEvents {
         executeAsOwner("DELETE FROM audit_log.events WHERE topic = ?", topic);
         executeAsOwner("DELETE FROM audit_log.chain_heads WHERE topic = ?", topic);
         executeAsOwner("DELETE FROM audit_log.chain_anchors WHERE topic = ?", topic);
+        // their search keys, and those of events a test deleted itself
+        executeAsOwner("DELETE FROM audit_log.event_keys k WHERE NOT EXISTS (SELECT 1 FROM audit_log.events e"
+                + " WHERE e.event_id = k.event_id AND e.stored_at = k.stored_at)");
     }
 
     /** Runs a statement as the owner (what a DBA with table rights could do behind the service's back). */
