@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -28,12 +29,18 @@ import org.smartguard.commons.audit.outbox.KafkaAuditSender;
 
 /**
  * The audit benchmark's driver (issue 6). {@code create BOOTSTRAP TOPIC PARTITIONS} makes the topic.
- * {@code run BOOTSTRAP TOPIC ALERTS_TOPIC RULES_GROUP JDBC_URL EVENTS} publishes EVENTS audit events shaped by the
- * shared AuditEventBuilder contract (200 practitioners each reading a handful of patients), with three snooping bursts
- * (60 distinct patients, over the threshold of 50) at a quarter, half and three quarters of the run, then measures:
- * events stored per second (publication of the first to the last one stored), events checked by the rules per
- * second (until the Streams group's committed offsets reach the end), and for each burst the delay from publishing
- * the event that crossed the threshold to its alert arriving on the alerts topic. Prints BenchReport TSV rows.
+ * {@code run BOOTSTRAP TOPIC ALERTS_TOPIC RULES_GROUP JDBC_URL EVENTS RATE SECONDS BURSTS} runs two phases of audit
+ * events shaped by the shared AuditEventBuilder contract (200 practitioners each reading a handful of patients), with
+ * snooping bursts in them (one practitioner reading 60 distinct patients, over the threshold of 50):
+ * <ol>
+ * <li>saturation: EVENTS events (three bursts) as fast as the producer goes; measures events stored per second
+ * (publication of the first to the last one stored) and events checked by the rules per second (until the Streams
+ * group's committed offsets reach the end). Its alert delays mostly measure the backlog, so they are reported apart.
+ * <li>paced: RATE events/s (0 = half the slower of the two saturation throughputs) for SECONDS seconds with BURSTS
+ * bursts evenly spread; the delay from Kafka acknowledging the event that crossed the threshold to its alert arriving
+ * on the alerts topic, at a load the service keeps up with.
+ * </ol>
+ * Prints BenchReport TSV rows.
  */
 public class AuditLoad {
 
@@ -51,6 +58,9 @@ public class AuditLoad {
         }
         String bootstrap = args[1], topic = args[2], alertsTopic = args[3], rulesGroup = args[4], jdbc = args[5];
         int events = Integer.parseInt(args[6]);
+        int rate = Integer.parseInt(args[7]);
+        int seconds = Integer.parseInt(args[8]);
+        int bursts = Integer.parseInt(args[9]);
         Map<String, Long> crossedAt = new ConcurrentHashMap<>();
         Map<String, Long> alertedAt = new ConcurrentHashMap<>();
         Thread alerts = new Thread(() -> readAlerts(bootstrap, alertsTopic, alertedAt));
@@ -63,35 +73,89 @@ public class AuditLoad {
         producerSettings.put("linger.ms", "5");
         producerSettings.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
         producerSettings.put("value.serializer", "org.apache.kafka.common.serialization.StringSerializer");
-        long sent = 0;
-        long start = System.nanoTime();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerSettings)) {
+            // phase 1: saturation
+            long sent = 0;
+            long start = System.nanoTime();
             for (int i = 0; i < events; i++) {
-                int user = i % 200;
-                send(producer, topic, read("pr-" + user, "p-" + (user * 7 + i % 5), "10.20." + (user / 250) + "." + (user % 250)));
-                sent++;
+                sent += send(producer, topic, i, crossedAt);
                 if (i == events / 4 || i == events / 2 || i == 3 * events / 4) {
-                    String snooper = "snooper-" + i;
-                    for (int p = 0; p < BURST; p++) {
-                        var future = send(producer, topic, read(snooper, "snooped-" + i + "-" + p, "10.30.0.1"));
-                        sent++;
-                        if (p == THRESHOLD) {
-                            // the event that crosses the threshold: the clock starts when Kafka acknowledged it
-                            future.get();
-                            crossedAt.put(snooper, System.nanoTime());
-                        }
-                    }
+                    sent += burst(producer, topic, "snooper-s" + i, crossedAt);
                 }
             }
             producer.flush();
+            long published = System.nanoTime();
+            long stored = waitStored(jdbc, sent);
+            long checked = waitChecked(bootstrap, topic, rulesGroup);
+            List<Double> saturationDelays = awaitAlerts(crossedAt, alertedAt);
+            double storedRate = sent / ((stored - start) / 1e9), checkedRate = sent / ((checked - start) / 1e9);
+            System.err.printf("saturation: published %d events in %.1f s; stored after %.1f s; checked after %.1f s;"
+                    + " alert delays (ms) %s%n", sent, (published - start) / 1e9, (stored - start) / 1e9,
+                    (checked - start) / 1e9, saturationDelays);
+
+            // phase 2: paced, at a rate the service keeps up with
+            int paced = rate > 0 ? rate : (int) Math.max(1, Math.min(storedRate, checkedRate) / 2);
+            crossedAt.clear();
+            long total = (long) paced * seconds;
+            long burstEvery = Math.max(total / bursts, 2L * BURST);
+            long pacedStart = System.nanoTime();
+            long due = pacedStart;
+            int burstsSent = 0;
+            for (long i = 0; i < total; i++) {
+                due = pace(due, paced);
+                if (i % burstEvery == burstEvery / 2 && burstsSent++ < bursts) {
+                    String snooper = "snooper-p" + i;
+                    for (int p = 0; p < BURST; p++) {
+                        if (p > 0) {
+                            due = pace(due, paced);
+                        }
+                        sent += snoop(producer, topic, snooper, p, crossedAt);
+                    }
+                    i += BURST - 1;
+                } else {
+                    sent += send(producer, topic, (int) i, crossedAt);
+                }
+            }
+            producer.flush();
+            long pacedPublished = System.nanoTime();
+            long pacedStored = waitStored(jdbc, sent);
+            long pacedChecked = waitChecked(bootstrap, topic, rulesGroup);
+            List<Double> pacedDelays = awaitAlerts(crossedAt, alertedAt);
+            System.err.printf("paced: %d events/s for %.1f s; every event stored %.2f s and checked %.2f s after the"
+                    + " last was published; alert delays (ms) %s%n", paced, (pacedPublished - pacedStart) / 1e9,
+                    Math.max(0, pacedStored - pacedPublished) / 1e9, Math.max(0, pacedChecked - pacedPublished) / 1e9,
+                    pacedDelays);
+
+            System.out.printf("events stored (validated, hash-chained), saturation\t%.0f\t0\t0\t0\t0%n", storedRate);
+            System.out.printf("events checked by the 8 rules, saturation\t%.0f\t0\t0\t0\t0%n", checkedRate);
+            System.out.printf("publication to snooping alert, saturation (behind the backlog)\t0\t%.1f\t%.1f\t%.1f\t%d%n",
+                    pick(saturationDelays, 0.5), pick(saturationDelays, 0.9), pick(saturationDelays, 0.99),
+                    3 - saturationDelays.size());
+            System.out.printf("publication to snooping alert at %d events/s (%d bursts)\t0\t%.1f\t%.1f\t%.1f\t%d%n", paced,
+                    crossedAt.size(), pick(pacedDelays, 0.5), pick(pacedDelays, 0.9), pick(pacedDelays, 0.99),
+                    crossedAt.size() - pacedDelays.size());
         }
-        long published = System.nanoTime();
-        long stored = waitStored(jdbc, sent);
-        long checked = waitChecked(bootstrap, topic, rulesGroup);
+    }
+
+    /** Waits until {@code due}, returns when the next event is due at {@code rate} events/s. */
+    private static long pace(long due, int rate) {
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+            LockSupport.parkNanos(wait);
+        }
+        return due + 1_000_000_000L / rate;
+    }
+
+    /** The delays (ms, sorted) of the bursts whose alert arrived, waiting up to a minute for the missing ones. */
+    private static List<Double> awaitAlerts(Map<String, Long> crossedAt, Map<String, Long> alertedAt) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (alertedAt.size() < crossedAt.size() && System.nanoTime() < deadline) {
+        while (!alertedAt.keySet().containsAll(crossedAt.keySet()) && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
+        return delays(crossedAt, alertedAt);
+    }
+
+    private static List<Double> delays(Map<String, Long> crossedAt, Map<String, Long> alertedAt) {
         List<Double> delays = new ArrayList<>();
         crossedAt.forEach((snooper, at) -> {
             Long alerted = alertedAt.get(snooper);
@@ -100,12 +164,28 @@ public class AuditLoad {
             }
         });
         Collections.sort(delays);
-        System.err.printf("published %d events in %.1f s; stored after %.1f s; checked after %.1f s; alert delays (ms) %s%n", sent,
-                (published - start) / 1e9, (stored - start) / 1e9, (checked - start) / 1e9, delays);
-        System.out.printf("events stored (validated, hash-chained)\t%.0f\t0\t0\t0\t0%n", sent / ((stored - start) / 1e9));
-        System.out.printf("events checked by the 8 rules\t%.0f\t0\t0\t0\t0%n", sent / ((checked - start) / 1e9));
-        System.out.printf("publication to snooping alert\t0\t%.1f\t%.1f\t%.1f\t%d%n", pick(delays, 0.5), pick(delays, 0.9),
-                pick(delays, 0.99), crossedAt.size() - delays.size());
+        return delays;
+    }
+
+    /** One ordinary read; returns the number of events sent (1). */
+    private static int send(KafkaProducer<String, String> producer, String topic, int i, Map<String, Long> crossedAt) {
+        int user = i % 200;
+        send(producer, topic, read("pr-" + user, "p-" + (user * 7 + i % 5), "10.20." + (user / 250) + "." + (user % 250)), null, crossedAt);
+        return 1;
+    }
+
+    /** A whole burst at once (saturation phase); returns the number of events sent. */
+    private static int burst(KafkaProducer<String, String> producer, String topic, String snooper, Map<String, Long> crossedAt) {
+        for (int p = 0; p < BURST; p++) {
+            snoop(producer, topic, snooper, p, crossedAt);
+        }
+        return BURST;
+    }
+
+    /** The snooper's read of its p-th distinct patient; the clock starts when Kafka acknowledged the crossing one. */
+    private static int snoop(KafkaProducer<String, String> producer, String topic, String snooper, int p, Map<String, Long> crossedAt) {
+        send(producer, topic, read(snooper, "snooped-" + snooper.substring("snooper-".length()) + "-" + p, "10.30.0.1"), p == THRESHOLD ? snooper : null, crossedAt);
+        return 1;
     }
 
     private static double pick(List<Double> sorted, double quantile) {
@@ -118,10 +198,15 @@ public class AuditLoad {
                 .patient(patient).resource("Observation/" + patient + "-1").buildOne());
     }
 
-    private static java.util.concurrent.Future<?> send(KafkaProducer<String, String> producer, String topic, EncodedAuditEvent event) {
+    private static void send(KafkaProducer<String, String> producer, String topic, EncodedAuditEvent event, String crossing,
+            Map<String, Long> crossedAt) {
         ProducerRecord<String, String> record = new ProducerRecord<>(topic, event.key(), event.json());
         record.headers().add(KafkaAuditSender.EVENT_ID_HEADER, event.eventId().getBytes(StandardCharsets.UTF_8));
-        return producer.send(record);
+        producer.send(record, (metadata, error) -> {
+            if (crossing != null && error == null) {
+                crossedAt.put(crossing, System.nanoTime());
+            }
+        });
     }
 
     private static long waitStored(String jdbc, long expected) throws Exception {
@@ -175,7 +260,7 @@ public class AuditLoad {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(50))) {
                     int at = record.value().indexOf("snooper-");
                     if (record.value().contains("\"snooping\"") && at >= 0) {
-                        String snooper = record.value().substring(at).replaceAll("^(snooper-\\d+).*", "$1");
+                        String snooper = record.value().substring(at).replaceAll("^(snooper-[sp]\\d+).*", "$1");
                         alertedAt.putIfAbsent(snooper, System.nanoTime());
                     }
                 }

@@ -41,7 +41,7 @@ public class AuditRecordValidator {
             throw new InvalidAuditRecordException("not a FHIR R4 AuditEvent: " + AuditText.clean(String.valueOf(e.getMessage())));
         }
         try {
-            codec.encode(event);
+            codec.checkContract(event);
         } catch (AuditEventRejectedException e) {
             throw new InvalidAuditRecordException(e.getMessage());
         }

@@ -23,7 +23,6 @@ import org.apache.kafka.streams.state.WindowStore;
 import org.jboss.logging.Logger;
 import org.smartguard.audit.AuditServiceConfig;
 import org.smartguard.audit.alerts.SecurityAlert;
-import org.smartguard.commons.audit.AuditEventCodec;
 
 import io.quarkus.kafka.client.serialization.ObjectMapperSerde;
 
@@ -55,7 +54,6 @@ public class RuleTopology {
     }
 
     public Topology build(String sourceTopic, String alertsTopic) {
-        AuditEventCodec codec = new AuditEventCodec();
         Signals signals = new Signals(config);
         ObjectMapperSerde<Signal> signalSerde = new ObjectMapperSerde<>(Signal.class);
         ObjectMapperSerde<SecurityAlert> alertSerde = new ObjectMapperSerde<>(SecurityAlert.class);
@@ -66,7 +64,7 @@ public class RuleTopology {
                         .withTimestampExtractor(new RecordedTimeExtractor()).withName("audit-events"))
                 .flatMap((key, json) -> {
                     try {
-                        return signals.of(EventFacts.of(codec.decode(json)));
+                        return signals.of(EventFacts.of(json));
                     } catch (RuntimeException e) {
                         // the ingest consumer dead-letters what is not a valid audit event; the rules skip it
                         LOG.debugf("rules skip a record that is not an audit event: %s", e.getMessage());

@@ -3,6 +3,7 @@ package org.smartguard.audit.rules;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
@@ -31,7 +32,7 @@ class EventFactsTest {
                 .returned(42)
                 .buildOne();
 
-        EventFacts facts = EventFacts.of(codec.decode(codec.encode(event).json()));
+        EventFacts facts = EventFacts.of(codec.encode(event).json());
 
         assertEquals(at.toEpochMilli(), facts.recorded());
         assertEquals("dr-who", facts.user());
@@ -55,7 +56,7 @@ class EventFactsTest {
                 .returnedPerType(java.util.Map.of("Observation", 120_000L, "Patient", 30_000L))
                 .buildOne();
 
-        EventFacts facts = EventFacts.of(codec.decode(codec.encode(completed).json()));
+        EventFacts facts = EventFacts.of(codec.encode(completed).json());
 
         // what the bulk-response and bulk-user rules read: the total, not a per-type count
         assertEquals(150_000, facts.returned());
@@ -72,7 +73,7 @@ class EventFactsTest {
                 .client("ehr-app", "192.0.2.1")
                 .buildOne();
 
-        EventFacts facts = EventFacts.of(codec.decode(codec.encode(login).json()));
+        EventFacts facts = EventFacts.of(codec.encode(login).json());
 
         assertFalse(facts.success());
         assertFalse(facts.isRestRead());
@@ -80,5 +81,19 @@ class EventFactsTest {
         assertEquals("login-failed", facts.outcomeCode());
         assertNull(facts.status());
         assertNull(facts.returned());
+    }
+
+    @Test
+    void anythingButAnAuditEventWithARecordedTimeIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> EventFacts.of("not json"));
+        assertThrows(IllegalArgumentException.class, () -> EventFacts.of("{\"resourceType\":\"Patient\",\"id\":\"p\"}"));
+        assertThrows(IllegalArgumentException.class, () -> EventFacts.of("{\"resourceType\":\"AuditEvent\",\"id\":\"e\"}"));
+    }
+
+    @Test
+    void aRecordedTimeWithAnOffsetIsTheSameInstant() {
+        EventFacts facts = EventFacts.of("{\"resourceType\":\"AuditEvent\",\"recorded\":\"2026-11-28T05:30:00.250+02:00\"}");
+
+        assertEquals(Instant.parse("2026-11-28T03:30:00.250Z").toEpochMilli(), facts.recorded());
     }
 }
