@@ -18,13 +18,12 @@ EVENTS="${BENCH_AUDIT_EVENTS:-20000}"
 PARTITIONS="${BENCH_AUDIT_PARTITIONS:-3}"
 RATE="${BENCH_AUDIT_RATE:-0}"          # paced phase, events/s; 0 = half the saturation throughput
 SECONDS_PACED="${BENCH_AUDIT_PACED_SECONDS:-30}" BURSTS="${BENCH_AUDIT_BURSTS:-10}"
-# 28083, not 18083: the e2e stack listens on 18080-18083 (env BENCH_AUDIT_PORT, BENCH_AUDIT_DB to run two side by side)
-AUDIT_PORT="${BENCH_AUDIT_PORT:-28083}" DB="${BENCH_AUDIT_DB:-audit_bench}" BOOTSTRAP=127.0.0.1:9092
+DB="${BENCH_AUDIT_DB:-audit_bench}" BOOTSTRAP=127.0.0.1:9092
+bench_ports audit
 run_id="$(date +%s)"
 topic="bench.audit-events.$run_id" alerts="bench.security-alerts.$run_id" rules_group="bench-audit-rules-$run_id"
 
 if ! port_open 5432 || ! port_open 6379 || ! port_open 9092; then "$root/suite" infra >/dev/null; fi
-port_open "$AUDIT_PORT" && die "port $AUDIT_PORT is taken (set BENCH_AUDIT_PORT)"
 audit_jar="$(service_jar audit-service)"
 lib="$root/audit-service/target/quarkus-app/lib/main/*"
 rm -rf "$work" && mkdir -p "$work"

@@ -11,14 +11,13 @@ rows="$work/rows.tsv"
 # shellcheck source=../common/lib.sh
 source "$root/bench/common/lib.sh"
 EVENTS="${BENCH_AUDIT_SEARCH_EVENTS:-50000}"
-# 28084, clear of the e2e stack's 18080-18083 (env BENCH_AUDIT_SEARCH_PORT)
-AUDIT_PORT="${BENCH_AUDIT_SEARCH_PORT:-28084}" DB=audit_search_bench
+DB=audit_search_bench
+bench_ports audit-search
 jdbc="jdbc:postgresql://127.0.0.1:5432/$DB"
 run_id="$(date +%s)"
 sql() { PGPASSWORD=smartguard psql -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -U smartguard -d "$DB" "$@"; }
 
 if ! port_open 5432 || ! port_open 6379 || ! port_open 9092; then "$root/suite" infra >/dev/null; fi
-port_open "$AUDIT_PORT" && die "port $AUDIT_PORT is taken (set BENCH_AUDIT_SEARCH_PORT)"
 audit_jar="$(service_jar audit-service)"
 cp="$root/audit-service/target/quarkus-app/lib/main/*:$root/audit-service/target/quarkus-app/lib/boot/*:$root/audit-service/target/quarkus-app/app/*"
 rm -rf "$work" && mkdir -p "$work"

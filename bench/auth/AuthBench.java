@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -32,9 +33,11 @@ import org.jose4j.jwt.JwtClaims;
  * Token-endpoint benchmark against a running stack (./suite up) with its demo data:
  * 1. latency of full standalone launches as demo-patient (authorize, login, consent, code exchange), sequential;
  * 2. authorization_code exchanges/s: codes are prepared first (each needs a login), then exchanged concurrently, in
- *    three rounds of 100 (a code lives 60 s);
- * 3. client_credentials grants/s with demo-backend's private_key_jwt, assertions signed beforehand.
- * Run: bench/run auth [BASE_URL]   (default http://localhost:8080, i.e. through the gateway)
+ *    in rounds of 100 (a code lives 60 s), BENCH_AUTH_CODES [300] in all;
+ * 3. BENCH_AUTH_GRANTS [3000] client_credentials grants with demo-backend's private_key_jwt, assertions signed
+ *    beforehand.
+ * Run: bench/run auth BASE_URL   (e.g. http://localhost:8080: through the gateway of ./suite up's stack; bench/run auth
+ *      without BASE_URL starts a stack of its own for the run, bench/auth/run.sh)
  *      bench/run auth BASE_URL token SCOPE   prints one demo-backend access token with SCOPE (for other load scripts)
  * Against a second stack, the same SUITE_STATE_DIR and DEMO_APP_PORT as its ./suite up (demo-backend's key, demo-app's
  * redirect URI).
@@ -85,15 +88,16 @@ public class AuthBench {
         }
         // codes live 60 s: prepared and exchanged in rounds of 100, so that on a slow machine no code expires waiting
         List<Result> rounds = new ArrayList<>();
-        for (int round = 0; round < 3; round++) {
+        int codeCount = Integer.parseInt(System.getenv().getOrDefault("BENCH_AUTH_CODES", "300"));
+        for (int done = 0; done < codeCount; done += 100) {
             List<String[]> codes = Collections.synchronizedList(new ArrayList<>());
-            run(4, 100, i -> codes.add(bench.code()));
+            run(4, Math.min(100, codeCount - done), i -> codes.add(bench.code()));
             rounds.add(run(threads, codes.size(), i -> bench.exchange(codes.get(i))));
         }
         Result exchange = Result.of(rounds);
 
         PublicJsonWebKey key = demoBackendKey();
-        int assertions = 3000;
+        int assertions = Integer.parseInt(System.getenv().getOrDefault("BENCH_AUTH_GRANTS", "3000"));
         List<String> signed = new ArrayList<>();
         for (int i = 0; i < assertions + 200; i++) {
             signed.add(bench.assertion(key));
@@ -115,6 +119,21 @@ public class AuthBench {
         Path reportFile = Path.of(System.getenv().getOrDefault("BENCH_AUTH_REPORT", "bench/results/auth.md"));
         Files.createDirectories(reportFile.toAbsolutePath().getParent());
         Files.writeString(reportFile, report);
+        // BenchReport rows, for the combined report's tables and charts (bench/auth/run.sh)
+        String rows = System.getenv("BENCH_AUTH_ROWS");
+        if (rows != null) {
+            Files.writeString(Path.of(rows), String.join("\n",
+                    tsv("standalone launch, sequential", new Result(launches, launches.size() / (launches.stream().mapToLong(Long::longValue).sum() / 1e9))),
+                    tsv("authorization_code exchange, " + threads + " threads", exchange),
+                    tsv("client_credentials grant, " + threads + " threads", credentials)) + "\n");
+        }
+    }
+
+    static String tsv(String name, Result result) {
+        List<Long> sorted = new ArrayList<>(result.latenciesNanos());
+        Collections.sort(sorted);
+        return String.format(Locale.ROOT, "%s\t%.1f\t%.3f\t%.3f\t%.3f\t0", name, result.perSecond(), pct(sorted, 50),
+                pct(sorted, 90), pct(sorted, 99));
     }
 
     static PublicJsonWebKey demoBackendKey() throws Exception {

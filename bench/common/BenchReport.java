@@ -10,8 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import javax.imageio.ImageIO;
 
@@ -24,6 +26,8 @@ import javax.imageio.ImageIO;
  * Usage: java BenchReport.java ROWS.tsv OUT_DIR NAME "Title" "command" [A/B ...]
  *   writes OUT_DIR/NAME.md, OUT_DIR/NAME-throughput.png, OUT_DIR/NAME-latency.png; A/B prints the ratio of A's
  *   throughput to B's and of their p50 latencies.
+ * Or: java BenchReport.java --series SERIES.tsv OUT.png "Title" "unit"
+ *   a line chart of samples over time (the soak's RSS); SERIES.tsv lines: minute, series name, value.
  */
 public class BenchReport {
 
@@ -33,6 +37,10 @@ public class BenchReport {
     private static final Color[] SERIES = { new Color(0x4C78A8), new Color(0xF58518), new Color(0xE45756) };
 
     public static void main(String[] args) throws IOException {
+        if (args[0].equals("--series")) {
+            ImageIO.write(seriesChart(args[3], args[4], readSeries(Path.of(args[1]))), "png", Path.of(args[2]).toFile());
+            return;
+        }
         List<Row> rows = new ArrayList<>();
         for (String line : Files.readAllLines(Path.of(args[0]))) {
             if (line.isBlank()) {
@@ -151,6 +159,60 @@ public class BenchReport {
             g.fillRect(left + s * 90, height - 40, 14, 14);
             g.setColor(Color.DARK_GRAY);
             g.drawString(labels[s], left + s * 90 + 20, height - 28);
+        }
+        g.dispose();
+        return image;
+    }
+
+    /** Samples by series name, in file order: each a list of {minute, value}. */
+    static Map<String, List<double[]>> readSeries(Path file) throws IOException {
+        Map<String, List<double[]>> series = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(file)) {
+            if (!line.isBlank()) {
+                String[] f = line.split("\t");
+                series.computeIfAbsent(f[1], k -> new ArrayList<>()).add(new double[] { Double.parseDouble(f[0]), Double.parseDouble(f[2]) });
+            }
+        }
+        return series;
+    }
+
+    /** One line per series over minutes, the y axis from zero (so that "flat" looks flat, not magnified). */
+    static BufferedImage seriesChart(String title, String unit, Map<String, List<double[]>> series) {
+        int width = 900;
+        int height = 480;
+        int left = 70;
+        int right = width - 50;
+        int top = 60;
+        int bottom = height - 90;
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = canvas(image, title + " (" + unit + ")");
+        double maxX = Math.max(1e-9, series.values().stream().flatMap(List::stream).mapToDouble(p -> p[0]).max().orElse(1));
+        double maxY = Math.max(1e-9, series.values().stream().flatMap(List::stream).mapToDouble(p -> p[1]).max().orElse(1) * 1.1);
+        for (int tick = 0; tick <= 4; tick++) {
+            int y = bottom - (bottom - top) * tick / 4;
+            g.setColor(Color.LIGHT_GRAY);
+            g.drawLine(left, y, right, y);
+            g.setColor(Color.DARK_GRAY);
+            g.drawString(String.format(Locale.ROOT, "%.0f", maxY * tick / 4), 8, y + 4);
+            int x = left + (right - left) * tick / 4;
+            g.drawString(String.format(Locale.ROOT, "%.1f min", maxX * tick / 4), x - 20, bottom + 20);
+        }
+        Color[] colors = { SERIES[0], SERIES[1], SERIES[2], new Color(0x54A24B), new Color(0xB279A2) };
+        int index = 0;
+        g.setStroke(new BasicStroke(2.5f));
+        for (var entry : series.entrySet()) {
+            Color color = colors[index % colors.length];
+            g.setColor(color);
+            int[] xs = entry.getValue().stream().mapToInt(p -> left + (int) ((right - left) * p[0] / maxX)).toArray();
+            int[] ys = entry.getValue().stream().mapToInt(p -> bottom - (int) ((bottom - top) * p[1] / maxY)).toArray();
+            g.drawPolyline(xs, ys, xs.length);
+            for (int i = 0; i < xs.length; i++) {
+                g.fillOval(xs[i] - 3, ys[i] - 3, 7, 7);
+            }
+            g.fillRect(left + index * 200, height - 40, 14, 14);
+            g.setColor(Color.DARK_GRAY);
+            g.drawString(entry.getKey(), left + index * 200 + 20, height - 28);
+            index++;
         }
         g.dispose();
         return image;

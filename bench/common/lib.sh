@@ -1,18 +1,45 @@
 # Shared by the benchmark scenarios (sourced): tools, infrastructure, builds, processes and the measuring loop.
-# Callers set: root (repo root), work (scratch dir), rows (TSV of results), and may set DURATION, WARMUP,
-# CONNECTIONS, THREADS.
+# Callers set: root (repo root), work (scratch dir), rows (TSV of results), call bench_ports SCENARIO, and may set
+# DURATION, WARMUP, CONNECTIONS, THREADS.
 DURATION="${BENCH_DURATION:-20s}"
 WARMUP="${BENCH_WARMUP:-10s}"
 CONNECTIONS="${BENCH_CONNECTIONS:-32}"
 THREADS="${BENCH_THREADS:-2}"
 PATIENTS="${BENCH_PATIENTS:-1000}"
 PUBLIC_BASE=http://localhost:8080
-JWKS_PORT=18001
 bench_pids=()
 
 say() { printf 'bench: %s\n' "$*"; }
 die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Every scenario's ports, in one place: a block of ten per scenario from BENCH_PORT_BASE [28000] on (28000-28069),
+# clear of ./suite's stack (8080-8083, 9090) and the e2e tests' (18080-18083, 19090), so scenarios, a developer's
+# stack and the e2e tests never meet; another base runs a second set of benchmarks beside the first. JWKS_PORT
+# serves the trivial upstream and the bench JWKS (nginx), NGINX_PORT the plain nginx proxy.
+bench_ports() {
+  case "$1" in
+    gateway) claim_ports JWKS_PORT=1 NGINX_PORT=2 HAPROXY_PORT=3 GATEWAY_PORT=4 ;;
+    fhir) claim_ports JWKS_PORT=11 NGINX_PORT=12 GATEWAY_PORT=14 FHIR_PORT=15 ;;
+    export) claim_ports JWKS_PORT=21 NGINX_PORT=22 FHIR_PORT=25 ;;
+    audit) claim_ports AUDIT_PORT=36 ;;
+    audit-search) claim_ports AUDIT_PORT=46 ;;
+    # a whole ./suite stack (bench/auth/run.sh); KAFKA_CONTROLLER_PORT is not claimed: the running broker is reused
+    auth) claim_ports GATEWAY_PORT=54 FHIR_PORT=55 AUDIT_PORT=56 AUTH_PORT=57 DEMO_APP_PORT=59 ;;
+    *) die "no ports for scenario $1" ;;
+  esac
+}
+
+# claim_ports NAME=OFFSET...: sets each NAME to BENCH_PORT_BASE + OFFSET, refusing to go on when that port is taken
+# (the same scenario still running, or anything else): a benchmark must never measure, or stop, another's process.
+claim_ports() {
+  local pair port
+  for pair in "$@"; do
+    port=$((${BENCH_PORT_BASE:-28000} + ${pair#*=}))
+    port_open "$port" && die "port $port (${pair%%=*}) is taken; see: ss -ltnp 'sport = :$port'"
+    printf -v "${pair%%=*}" '%s' "$port"
+  done
+}
 
 # wrk, nginx and haproxy from Debian's packages; PostgreSQL, Redis and Kafka as ./suite starts them
 ensure_tools_and_infra() {
@@ -44,10 +71,10 @@ sign_tokens() {
   java -cp "$(<"$cp_file")" "$root/bench/common/BenchTokens.java" "$work" "$PATIENTS" "$PUBLIC_BASE/auth" "$PUBLIC_BASE/fhir"
 }
 
-# nginx from bench/common/nginx.conf: the trivial upstream and bench JWKS on :JWKS_PORT, a plain proxy on :18002
+# nginx from bench/common/nginx.conf: the trivial upstream and bench JWKS on :JWKS_PORT, a plain proxy on :NGINX_PORT
 start_nginx() {
   mkdir -p "$work/tmp"
-  sed -e "s#@WORK@#$work#g" -e "s#@UPSTREAM_PORT@#$JWKS_PORT#g" -e "s#@NGINX_PORT@#18002#g" \
+  sed -e "s#@WORK@#$work#g" -e "s#@UPSTREAM_PORT@#$JWKS_PORT#g" -e "s#@NGINX_PORT@#$NGINX_PORT#g" \
     "$root/bench/common/nginx.conf" >"$work/nginx.conf"
   nginx -c "$work/nginx.conf" -p "$work" -e "$work/nginx-error.log" || die "nginx did not start; see $work/nginx-error.log"
 }
@@ -60,8 +87,9 @@ start_java() {
   bench_pids+=($!)
 }
 
+# wait_ready PORT NAME: up to BENCH_READY_TIMEOUT [180] seconds for the service's readiness
 wait_ready() {
-  local port="$1" name="$2" deadline=$((SECONDS + 90))
+  local port="$1" name="$2" deadline=$((SECONDS + ${BENCH_READY_TIMEOUT:-180}))
   until [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/q/health/ready")" == 200 ]]; do
     ((SECONDS < deadline)) || die "$name is not ready; see $work/$name.log"
     sleep 0.5

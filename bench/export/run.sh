@@ -16,7 +16,8 @@ source "$root/bench/common/lib.sh"
 OBSERVATIONS="${BENCH_OBSERVATIONS:-20}"
 LOAD_THREADS="${BENCH_LOAD_THREADS:-4}"
 HEAP="${BENCH_EXPORT_HEAP:-}"
-FHIR_PORT=18082 DB=fhir_bench_export
+DB=fhir_bench_export
+bench_ports export
 base="http://127.0.0.1:$FHIR_PORT/fhir"
 
 ensure_tools_and_infra

@@ -21,7 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Patient by PUT with the id its bench token names, then its Observations by POST with urn:uuid full URLs),
  * several bundles in flight, with a backend-services token. Prints a TSV row for BenchReport: name, resources/s,
  * p50/p90/p99 per bundle (ms), failed bundles.
- * Usage: java FhirLoad.java FHIR_BASE SYSTEM_TOKEN_FILE PATIENTS OBSERVATIONS_PER_PATIENT THREADS
+ * Usage: java FhirLoad.java FHIR_BASE SYSTEM_TOKEN_FILE PATIENTS OBSERVATIONS_PER_PATIENT THREADS [FIRST [NAME]]
+ *   FIRST: the first patient's number (default 1), so that two loads (direct, through the gateway) write different
+ *   patients; NAME: the row's name (default "ingest")
  */
 public class FhirLoad {
 
@@ -39,12 +41,14 @@ public class FhirLoad {
         int patients = Integer.parseInt(args[2]);
         int observations = Integer.parseInt(args[3]);
         int threads = Integer.parseInt(args[4]);
+        int first = args.length > 5 ? Integer.parseInt(args[5]) : 1;
+        String name = args.length > 6 ? args[6] : "ingest";
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         AtomicInteger failed = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         long start = System.nanoTime();
-        for (int i = 1; i <= patients; i++) {
+        for (int i = first; i < first + patients; i++) {
             String bundle = bundle(i, observations);
             pool.submit(() -> {
                 long t0 = System.nanoTime();
@@ -73,7 +77,7 @@ public class FhirLoad {
         double resourcesPerSecond = patients * (1.0 + observations) / seconds;
         System.err.printf(Locale.ROOT, "loaded %d patients x (1 + %d observations) in %.1f s: %.0f resources/s%n", patients,
                 observations, seconds, resourcesPerSecond);
-        System.out.printf(Locale.ROOT, "%s\t%.1f\t%.3f\t%.3f\t%.3f\t%d%n", "ingest: resources/s (transaction bundles of " + (1 + observations) + ")",
+        System.out.printf(Locale.ROOT, "%s\t%.1f\t%.3f\t%.3f\t%.3f\t%d%n", name + " (resources/s, transaction bundles of " + (1 + observations) + ")",
                 resourcesPerSecond, ms(sorted, 0.50), ms(sorted, 0.90), ms(sorted, 0.99), failed.get());
     }
 

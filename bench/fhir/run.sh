@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The FHIR benchmark (issue 4): a fresh database, BENCH_PATIENTS patients with BENCH_OBSERVATIONS observations each
-# loaded through transaction bundles, then, with patient-scoped tokens (SMART enforcement on, the durable audit
+# loaded through transaction bundles (the first half straight to the fhir-service, the second half through the
+# gateway: ingest both ways), then, with patient-scoped tokens (SMART enforcement on, the durable audit
 # publisher on), GET Patient/{id} and GET Observation?patient=X&category=vital-signs&_count=50, each straight to the
 # fhir-service and through the gateway (JWT check, per-patient Redis limit, audit), side by side.
 # Settings (env): BENCH_PATIENTS [1000] BENCH_OBSERVATIONS [20] BENCH_LOAD_THREADS [4] and lib.sh's BENCH_DURATION,
-# BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_THREADS.
+# BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_THREADS. BENCH_SOAK=true then runs bench/soak/run.sh on this stack.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -15,7 +16,8 @@ rows="$work/rows.tsv"
 source "$root/bench/common/lib.sh"
 OBSERVATIONS="${BENCH_OBSERVATIONS:-20}"
 LOAD_THREADS="${BENCH_LOAD_THREADS:-4}"
-FHIR_PORT=18082 GATEWAY_PORT=18080 DB=fhir_bench
+DB=fhir_bench
+bench_ports fhir
 
 ensure_tools_and_infra
 fhir_jar="$(service_jar fhir-service)"
@@ -36,14 +38,19 @@ start_java gateway "$gateway_jar" QUARKUS_HTTP_PORT=$GATEWAY_PORT SMARTGUARD_PUB
   SMARTGUARD_GATEWAY_ROUTES_FHIR_UPSTREAM=http://127.0.0.1:$FHIR_PORT \
   SMARTGUARD_GATEWAY_AUTH_JWKS_URI=http://127.0.0.1:$JWKS_PORT/auth/jwks \
   SMARTGUARD_GATEWAY_RATELIMIT_DEFAULT_LIMIT=1000000000 SMARTGUARD_GATEWAY_RATELIMIT_KEY_PREFIX="bench:fhir:$(date +%s):" \
+  SMARTGUARD_GATEWAY_UPSTREAM_RESPONSE_TIMEOUT=300s \
   SMARTGUARD_GATEWAY_BOTS_ENABLED=false SMARTGUARD_AUDIT_SPOOL_DIR="$work/spool" SMARTGUARD_AUDIT_TOPIC=bench.audit-events \
   KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:9092
 wait_ready $FHIR_PORT fhir
 wait_ready $GATEWAY_PORT gateway
 
 : >"$rows"
-say "loading $PATIENTS patients x (1 + $OBSERVATIONS observations), $LOAD_THREADS bundles in flight"
-java "$root/bench/fhir/FhirLoad.java" "http://127.0.0.1:$FHIR_PORT/fhir" "$work/system-token.txt" "$PATIENTS" "$OBSERVATIONS" "$LOAD_THREADS" >>"$rows"
+say "loading $PATIENTS patients x (1 + $OBSERVATIONS observations), $LOAD_THREADS bundles in flight, half through the gateway"
+half=$((PATIENTS / 2))
+java "$root/bench/fhir/FhirLoad.java" "http://127.0.0.1:$FHIR_PORT/fhir" "$work/system-token.txt" "$half" "$OBSERVATIONS" "$LOAD_THREADS" \
+  1 "ingest, fhir-service direct" >>"$rows"
+java "$root/bench/fhir/FhirLoad.java" "http://127.0.0.1:$GATEWAY_PORT/fhir" "$work/system-token.txt" "$((PATIENTS - half))" "$OBSERVATIONS" \
+  "$LOAD_THREADS" "$((half + 1))" "ingest, through the gateway" >>"$rows"
 
 # what autovacuum does soon after a bulk load (statistics, visibility map); this machine's PostgreSQL runs with
 # autovacuum=off, and without statistics the planner takes a category's 15,000 rows for one
@@ -65,4 +72,8 @@ measure "search vital signs, through the gateway" $GATEWAY_PORT "$search"
 
 java "$root/bench/common/BenchReport.java" "$rows" "$root/bench/results" fhir \
   "FHIR server ($PATIENTS patients x $OBSERVATIONS observations, $CONNECTIONS connections, patient tokens)" "bench/run fhir" \
-  "read Patient, through/read Patient, fhir" "search vital signs, through/search vital signs, fhir"
+  "ingest, through/ingest, fhir" "read Patient, through/read Patient, fhir" "search vital signs, through/search vital signs, fhir"
+if [[ "${BENCH_SOAK:-false}" == true ]]; then
+  "$root/bench/soak/run.sh" "$work" "$GATEWAY_PORT" "$(awk -F'\t' '$1 == "read Patient, through the gateway" { print $2 }' "$rows")" \
+    fhir-service="${bench_pids[0]}" gateway-service="${bench_pids[1]}"
+fi

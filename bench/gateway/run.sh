@@ -15,7 +15,7 @@ work="$root/.suite/bench/gateway"
 rows="$work/rows.tsv"
 # shellcheck source=../common/lib.sh
 source "$root/bench/common/lib.sh"
-HAPROXY_PORT=18003 GATEWAY_PORT=18004
+bench_ports gateway
 
 ensure_tools_and_infra
 jar="$(service_jar gateway-service)"
@@ -40,15 +40,17 @@ wait_ready $GATEWAY_PORT gateway
 
 # A token must pass every proxy that checks one, and a forged one must not: otherwise the run measures nothing.
 read -r patient token <"$work/tokens.txt"
+# the signature's last character carries only its top two bits: A and Q differ in them (w and x would not)
+forged="${token%?}$([[ "${token: -1}" == A ]] && echo Q || echo A)"
 for port in $HAPROXY_PORT $GATEWAY_PORT; do
   ok="$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "http://127.0.0.1:$port/fhir/Patient/$patient")"
-  bad="$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer ${token%?}x" "http://127.0.0.1:$port/fhir/Patient/$patient")"
+  bad="$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $forged" "http://127.0.0.1:$port/fhir/Patient/$patient")"
   [[ "$ok" == 200 && "$bad" == 401 ]] || die "port $port answered $ok to a valid token and $bad to a forged one"
 done
 
 : >"$rows"
 measure "upstream direct" $JWKS_PORT
-measure "nginx reverse proxy" 18002
+measure "nginx reverse proxy" $NGINX_PORT
 measure "HAProxy jwt_verify + stick table" $HAPROXY_PORT
 measure "SMART Guard gateway" $GATEWAY_PORT
 
