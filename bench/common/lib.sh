@@ -108,14 +108,17 @@ to_ms() { # wrk prints 812.00us, 1.23ms, 1.02s
 }
 
 # measure NAME PORT [PATH_TEMPLATE]: warm-up, then the measured wrk run with every patient's token; one row
+# (WARMUP=0 skips the warm-up: a second pass over a target that is warm already)
 measure() {
   local name="$1" port="$2" template="${3:-}" script="$root/bench/common/patient-requests.lua" out
   [[ -n "$template" ]] || template='/fhir/Patient/{patient}'
-  say "$name: warm-up $WARMUP"
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$script" "http://127.0.0.1:$port" -- "$work/tokens.txt" "$template" >/dev/null
-  say "$name: measuring $DURATION"
+  if [[ "$WARMUP" != 0 ]]; then
+    say "$name: warm-up $WARMUP"
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$script" "http://127.0.0.1:$port" -- "$work/tokens.txt" "$template" >/dev/null
+  fi
+  say "$name: measuring $DURATION ($CONNECTIONS connections)"
   out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$script" "http://127.0.0.1:$port" -- "$work/tokens.txt" "$template")"
-  printf '%s\n' "$out" >"$work/wrk-${name//[^a-zA-Z0-9]/_}.txt"
+  printf '%s\n' "$out" >"$work/wrk-${name//[^a-zA-Z0-9]/_}-c$CONNECTIONS.txt"
   local rps p50 p90 p99 errors
   rps="$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")"
   p50="$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")"

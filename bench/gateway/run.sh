@@ -5,14 +5,18 @@
 #   3. HAProxy jwt_verify + stick table per patient (the established peer doing the same job)
 #   4. SMART Guard gateway          (JWT validation against the JWKS, revocation check and per-patient sliding window
 #                                    in Redis, durable audit of every request)
-# Each target gets the same warm-up and then the same wrk load with tokens of BENCH_PATIENTS distinct patients.
-# Settings (env): BENCH_DURATION [20s] BENCH_WARMUP [10s] BENCH_CONNECTIONS [32] BENCH_THREADS [2] BENCH_PATIENTS [1000]
+# Each target gets the same warm-up (long enough for the JVM's JIT) and then the same wrk load with tokens of
+# BENCH_PATIENTS distinct patients; then a second pass with one connection: the latency each proxy adds at low load.
+# Ports BENCH_PORT_BASE+1..4 (28001-28004; the e2e stack holds 18080-18083); the run refuses to start if one is in use.
+# Settings (env): BENCH_DURATION [20s] BENCH_WARMUP [30s] BENCH_CONNECTIONS [32] BENCH_THREADS [2] BENCH_PATIENTS [1000]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cp_file="$1"
 work="$root/.suite/bench/gateway"
 rows="$work/rows.tsv"
+single_rows="$work/rows-1-connection.tsv"
+BENCH_WARMUP="${BENCH_WARMUP:-30s}"
 # shellcheck source=../common/lib.sh
 source "$root/bench/common/lib.sh"
 bench_ports gateway
@@ -39,21 +43,40 @@ start_java gateway "$jar" QUARKUS_HTTP_PORT=$GATEWAY_PORT SMARTGUARD_PUBLIC_BASE
 wait_ready $GATEWAY_PORT gateway
 
 # A token must pass every proxy that checks one, and a forged one must not: otherwise the run measures nothing.
+# The forgery changes one character in the middle of the signature. (Changing its last character, as this check
+# once did, is no forgery: that character's low bits are padding, which decoders may ignore.)
 read -r patient token <"$work/tokens.txt"
-# the signature's last character carries only its top two bits: A and Q differ in them (w and x would not)
-forged="${token%?}$([[ "${token: -1}" == A ]] && echo Q || echo A)"
+IFS=. read -r header payload signature <<<"$token"
+[[ "${signature:20:1}" == A ]] && other=B || other=A
+forged="$header.$payload.${signature:0:20}$other${signature:21}"
 for port in $HAPROXY_PORT $GATEWAY_PORT; do
   ok="$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "http://127.0.0.1:$port/fhir/Patient/$patient")"
   bad="$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $forged" "http://127.0.0.1:$port/fhir/Patient/$patient")"
   [[ "$ok" == 200 && "$bad" == 401 ]] || die "port $port answered $ok to a valid token and $bad to a forged one"
 done
 
+targets=("upstream direct" $JWKS_PORT "nginx reverse proxy" $NGINX_PORT "HAProxy jwt_verify + stick table" $HAPROXY_PORT
+  "SMART Guard gateway" $GATEWAY_PORT)
 : >"$rows"
-measure "upstream direct" $JWKS_PORT
-measure "nginx reverse proxy" $NGINX_PORT
-measure "HAProxy jwt_verify + stick table" $HAPROXY_PORT
-measure "SMART Guard gateway" $GATEWAY_PORT
+for ((i = 0; i < ${#targets[@]}; i += 2)); do measure "${targets[i]}" "${targets[i + 1]}"; done
+# one connection, one request at a time: what each proxy adds to a request's latency when nothing queues
+loaded_rows="$rows" rows="$single_rows" CONNECTIONS=1 THREADS=1 WARMUP=0
+: >"$rows"
+for ((i = 0; i < ${#targets[@]}; i += 2)); do measure "${targets[i]}" "${targets[i + 1]}"; done
+rows="$loaded_rows" CONNECTIONS="${BENCH_CONNECTIONS:-32}" THREADS="${BENCH_THREADS:-2}"
 
 java "$root/bench/common/BenchReport.java" "$rows" "$root/bench/results" gateway \
   "Gateway overhead ($CONNECTIONS connections, $PATIENTS patients)" "bench/run gateway" \
   "SMART Guard/nginx" "SMART Guard/HAProxy" "SMART Guard/upstream"
+
+# the one-connection pass, and the latency each proxy adds (its p50 minus the upstream's, per pass)
+{
+  printf '\n## One connection (%s, after the run above)\n\n' "$DURATION"
+  printf '| target | requests/s | p50 (ms) | p90 (ms) | p99 (ms) | errors |\n| --- | ---: | ---: | ---: | ---: | ---: |\n'
+  awk -F'\t' '{ printf "| %s | %.0f | %.2f | %.2f | %.2f | %d |\n", $1, $2, $3, $4, $5, $6 }' "$single_rows"
+  printf '\n## Added latency (p50 of the proxy minus p50 of the upstream direct, ms)\n\n'
+  printf '| proxy | 1 connection | %s connections |\n| --- | ---: | ---: |\n' "$CONNECTIONS"
+  awk -F'\t' 'FNR == 1 { file++ } file == 1 { one[$1] = $3; order[++n] = $1 } file == 2 { loaded[$1] = $3 }
+    END { for (i = 2; i <= n; i++) printf "| %s | %.3f | %.3f |\n", order[i], one[order[i]] - one[order[1]], loaded[order[i]] - loaded[order[1]] }' \
+    "$single_rows" "$rows"
+} | tee -a "$root/bench/results/gateway.md"

@@ -27,7 +27,7 @@ final class BackendServices {
     private BackendServices() {
     }
 
-    /** Tokens of {@link #reusableToken}, by scope. */
+    /** Tokens of {@link #reusableToken}, by gateway and scope (the fault tests run a second stack). */
     private static final Map<String, Issued> ISSUED = new java.util.HashMap<>();
 
     private record Issued(String token, java.time.Instant renewAt) {
@@ -43,12 +43,13 @@ final class BackendServices {
      * sparingly, since every client of these tests shares one address and the gateway limits token requests per address.
      */
     static synchronized String reusableToken(E2eStack stack, String scope) {
-        Issued issued = ISSUED.get(scope);
+        String key = stack.gatewayUrl() + " " + scope;
+        Issued issued = ISSUED.get(key);
         if (issued == null || java.time.Instant.now().isAfter(issued.renewAt())) {
             JsonNode response = tokenResponse(stack, scope);
             issued = new Issued(response.get("access_token").asText(),
                     java.time.Instant.now().plusSeconds(response.get("expires_in").asLong() / 2));
-            ISSUED.put(scope, issued);
+            ISSUED.put(key, issued);
         }
         return issued.token();
     }

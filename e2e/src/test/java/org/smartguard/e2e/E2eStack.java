@@ -13,13 +13,11 @@ import java.util.concurrent.TimeUnit;
  * A whole stack (four services and the demo app) started with {@code ./suite up}, beside any stack a developer runs:
  * its own ports (18080-18083, 19090), state directory (under target/), databases ({@code *_e2e}), Redis database and
  * Kafka topics ({@code e2e.*}). PostgreSQL, Redis and Kafka are used as they run; {@link #close()} runs
- * {@code ./suite down} for the same state directory, which stops only what this stack started.
+ * {@code ./suite down} for the same state directory, which stops only what this stack started. {@link FaultStack}
+ * starts another one with infrastructure of its own.
  */
 final class E2eStack implements AutoCloseable {
 
-    static final int GATEWAY_PORT = 18080;
-    static final int AUTH_PORT = 18081;
-    static final int FHIR_PORT = 18082;
     static final int DEMO_APP_PORT = 19090;
     /** Short, so a test sees the demo app renew an expired token within seconds. */
     static final String ACCESS_TOKEN_LIFETIME = "20s";
@@ -32,19 +30,32 @@ final class E2eStack implements AutoCloseable {
 
     private final Path root;
     private final Path state;
+    /** ./suite's settings for this stack (ports, state, names); the services' own settings too. */
+    private final Map<String, String> settings;
 
-    private E2eStack(Path root, Path state) {
+    private E2eStack(Path root, Path state, Map<String, String> settings) {
         this.root = root;
         this.state = state;
+        this.settings = settings;
     }
 
-    /** Starts the stack; if that fails, stops whatever part of it did start and fails with the script's output. */
+    /** The end-to-end tests' stack. */
     static E2eStack up() {
+        return up("e2e-stack", sharedSettings());
+    }
+
+    /**
+     * Starts a stack with these ./suite settings in target/NAME; if that fails, stops whatever part of it did start and
+     * fails with the script's output.
+     */
+    static E2eStack up(String name, Map<String, String> settings) {
         Path root = Path.of(System.getProperty("e2e.root", "..")).toAbsolutePath().normalize();
-        Path state = Path.of(System.getProperty("e2e.target", "target")).toAbsolutePath().resolve("e2e-stack");
-        E2eStack stack = new E2eStack(root, state);
+        Path state = Path.of(System.getProperty("e2e.target", "target")).toAbsolutePath().resolve(name);
+        Map<String, String> all = new LinkedHashMap<>(settings);
+        all.put("SUITE_STATE_DIR", state.toString());
+        E2eStack stack = new E2eStack(root, state, Map.copyOf(all));
         try {
-            stack.suite("up", UP_TIMEOUT);
+            stack.suite(UP_TIMEOUT, "up");
         } catch (RuntimeException e) {
             try {
                 stack.close();
@@ -57,30 +68,35 @@ final class E2eStack implements AutoCloseable {
     }
 
     String gatewayUrl() {
-        return "http://localhost:" + GATEWAY_PORT;
+        return "http://localhost:" + settings.get("GATEWAY_PORT");
     }
 
     String appUrl() {
-        return "http://localhost:" + DEMO_APP_PORT;
+        return "http://localhost:" + settings.get("DEMO_APP_PORT");
     }
 
     /** The auth-service on its own port, as operators reach its admin API from inside the perimeter. */
     String authServiceUrl() {
-        return "http://localhost:" + AUTH_PORT;
+        return "http://localhost:" + settings.get("AUTH_PORT");
     }
 
     /** The fhir-service on its own port: requests that bypass the gateway. */
     String fhirServiceUrl() {
-        return "http://localhost:" + FHIR_PORT;
+        return "http://localhost:" + settings.get("FHIR_PORT");
     }
 
-    /** The Kafka broker the stack uses: ./suite's KAFKA_PORT, which the stack inherits from this process. */
+    /** The audit-service on its own port. */
+    String auditServiceUrl() {
+        return "http://localhost:" + settings.get("AUDIT_PORT");
+    }
+
+    /** The Kafka broker the stack uses: ./suite's KAFKA_PORT, its own or the one it inherits from this process. */
     String kafkaBootstrap() {
-        return "127.0.0.1:" + System.getenv().getOrDefault("KAFKA_PORT", "9092");
+        return "127.0.0.1:" + settings.getOrDefault("KAFKA_PORT", System.getenv().getOrDefault("KAFKA_PORT", "9092"));
     }
 
     String topic(String name) {
-        return TOPIC_PREFIX + name;
+        return settings.get("SUITE_TOPIC_PREFIX") + name;
     }
 
     Path root() {
@@ -96,20 +112,29 @@ final class E2eStack implements AutoCloseable {
         return state.getParent().resolve("e2e-artifacts");
     }
 
-    @Override
-    public void close() {
-        suite("down", DOWN_TIMEOUT);
+    /** The log of the stack's component (e.g. gateway-service, kafka). */
+    Path log(String component) {
+        return state.resolve("logs").resolve(component + ".log");
     }
 
-    private void suite(String command, Duration timeout) {
-        Path log = state.getParent().resolve("suite-" + command + ".log");
+    @Override
+    public void close() {
+        suite(DOWN_TIMEOUT, "down");
+    }
+
+    /** Runs ./suite with the arguments for this stack; fails with the script's output if it fails. */
+    void suite(Duration timeout, String... arguments) {
+        String command = String.join(" ", arguments);
+        Path log = state.getParent().resolve(state.getFileName() + "-" + String.join("-", arguments) + ".log");
         try {
             Files.createDirectories(state);
-            ProcessBuilder builder = new ProcessBuilder(List.of(root.resolve("suite").toString(), command))
+            List<String> line = new java.util.ArrayList<>(List.of(root.resolve("suite").toString()));
+            line.addAll(List.of(arguments));
+            ProcessBuilder builder = new ProcessBuilder(line)
                     .directory(root.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
-            builder.environment().putAll(environment());
+            builder.environment().putAll(settings);
             Process process = builder.start();
             if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
                 process.destroyForcibly();
@@ -127,12 +152,11 @@ final class E2eStack implements AutoCloseable {
         }
     }
 
-    private Map<String, String> environment() {
+    private static Map<String, String> sharedSettings() {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("SUITE_STATE_DIR", state.toString());
-        env.put("GATEWAY_PORT", Integer.toString(GATEWAY_PORT));
-        env.put("AUTH_PORT", Integer.toString(AUTH_PORT));
-        env.put("FHIR_PORT", Integer.toString(FHIR_PORT));
+        env.put("GATEWAY_PORT", "18080");
+        env.put("AUTH_PORT", "18081");
+        env.put("FHIR_PORT", "18082");
         env.put("AUDIT_PORT", "18083");
         env.put("DEMO_APP_PORT", Integer.toString(DEMO_APP_PORT));
         env.put("SUITE_DB_SUFFIX", "_e2e");

@@ -12,11 +12,13 @@ import io.quarkus.test.junit.QuarkusTest;
 class GatewayHealthTest {
 
     @Test
-    void readyOnlyWithItsRealConnectionsUp() {
+    void readyWithRedisReportedByTheChecksThatDependOnIt() {
         given().when().get("/q/health/ready")
                 .then().statusCode(200)
                 .body("status", is("UP"))
-                .body("checks.find { it.name == 'Redis connection health check' }.status", is("UP"))
+                // Redis is no readiness gate (the gateway serves degraded without it): these checks report it
+                .body("checks.find { it.name == 'Redis connection health check' }", is((Object) null))
+                .body("checks.find { it.name == 'token-revocation' }.data.source", is("redis"))
                 .body("checks.find { it.name == 'audit-outbox' }.status", is("UP"))
                 .body("checks.find { it.name == 'rate-limits' }.status", is("UP"))
                 .body("checks.find { it.name == 'rate-limits' }.data.store", is("redis"));

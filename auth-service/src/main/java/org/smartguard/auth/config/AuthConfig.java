@@ -38,4 +38,18 @@ public interface AuthConfig {
 
     /** Bearer credential of the admin API (env SMARTGUARD_AUTH_ADMIN_TOKEN); no default: admin API off without it. */
     java.util.Optional<String> adminToken();
+
+    /** Revoked access tokens; {@code DenylistCopy}'s schedules read these. */
+    Revocation revocation();
+
+    interface Revocation {
+
+        /** How often Redis is checked for a missing denylist copy (env SMARTGUARD_AUTH_REVOCATION_COPY_CHECK_INTERVAL). */
+        @WithDefault("1s")
+        Duration copyCheckInterval();
+
+        /** How often rows of expired tokens are deleted (env SMARTGUARD_AUTH_REVOCATION_SWEEP_INTERVAL). */
+        @WithDefault("1m")
+        Duration sweepInterval();
+    }
 }

@@ -20,6 +20,8 @@ public class OperationOutcomeMapper {
 
     public static final String FHIR_JSON = "application/fhir+json";
     private static final Logger LOG = Logger.getLogger(OperationOutcomeMapper.class);
+    /** A restarted database is usually back within seconds. */
+    private static final int DATABASE_RETRY_AFTER_SECONDS = 5;
 
     @ServerExceptionMapper
     public Response refusal(FhirException e) {
@@ -49,6 +51,11 @@ public class OperationOutcomeMapper {
             int status = web.getResponse().getStatus();
             return outcome(status, status == 405 ? "not-supported" : status == 404 ? "not-found" : "invalid",
                     "SG-FHIR-" + status, "the request cannot be served as sent").build();
+        }
+        if (DatabaseOutage.causes(e)) {
+            LOG.warnf("database unavailable: %s", e.toString());
+            return outcome(503, "transient", "SG-FHIR-DB-UNAVAILABLE", "the server cannot reach its database; retry shortly")
+                    .header("Retry-After", DATABASE_RETRY_AFTER_SECONDS).build();
         }
         LOG.error("unexpected failure", e);
         return outcome(500, "exception", "SG-FHIR-500", "the server could not complete the request").build();

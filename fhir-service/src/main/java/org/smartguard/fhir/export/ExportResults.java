@@ -119,12 +119,13 @@ class ExportResults {
     private Map<String, Object> manifest(ExportJob job) {
         List<Map<String, Object>> output = new ArrayList<>();
         List<Map<String, Object>> error = new ArrayList<>();
+        List<Map<String, Object>> deleted = new ArrayList<>();
         for (ExportFile file : jobs.files(job.id())) {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("type", file.type());
             entry.put("url", urls.fhirBase() + "/$export-file/" + job.id() + "/" + file.name());
             entry.put("count", file.resources());
-            (ExportFile.ERROR.equals(file.kind()) ? error : output).add(entry);
+            (ExportFile.ERROR.equals(file.kind()) ? error : ExportFile.DELETED.equals(file.kind()) ? deleted : output).add(entry);
         }
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("transactionTime", job.transactionTime().toString());
@@ -132,6 +133,8 @@ class ExportResults {
         manifest.put("requiresAccessToken", true);
         manifest.put("output", output);
         manifest.put("error", error);
+        // resources deleted after _since (empty without _since, as the IG allows)
+        manifest.put("deleted", deleted);
         return manifest;
     }
 }

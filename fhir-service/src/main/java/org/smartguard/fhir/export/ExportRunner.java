@@ -110,8 +110,12 @@ class ExportRunner {
         UUID id = job.id();
         List<BulkSelection.Selection> selections = new ArrayList<>();
         BulkSelection.Population population = request.population();
+        List<BulkSelection.Selection> deletions = new ArrayList<>();
         for (String type : request.types()) {
             selections.add(selection.of(type, request.typeFilters(type), population, request.since()));
+            if (request.since() != null) {
+                selection.deletedSince(type, !request.typeFilters(type).isEmpty(), population, request.since()).ifPresent(deletions::add);
+            }
         }
         long[] written = {0};
         Heartbeat heartbeat = new Heartbeat(id, worker);
@@ -145,6 +149,7 @@ class ExportRunner {
                     }
                     heartbeat.due(++typesDone, written[0]);
                 }
+                writeDeletions(snapshot, id, deletions, heartbeat, typesDone, written[0]);
             } finally {
                 snapshot.rollback(); // read only: nothing to keep; ends the snapshot
                 snapshot.setReadOnly(false);
@@ -152,6 +157,21 @@ class ExportRunner {
             }
         }
         return written[0];
+    }
+
+    /** The manifest's deleted files: one transaction Bundle per deleted resource, every type in one series of files. */
+    private void writeDeletions(Connection snapshot, UUID id, List<BulkSelection.Selection> deletions, Heartbeat heartbeat, int typesDone,
+            long written) throws SQLException, IOException {
+        NdjsonSplitter files = new NdjsonSplitter(storage, id, "Bundle", ExportFile.DELETED, config.maxFileResources(), file -> jobs.addFile(id, file));
+        try {
+            for (BulkSelection.Selection deletion : deletions) {
+                selection.streamDeleted(snapshot, deletion, config.fetchSize(), files::write);
+                heartbeat.due(typesDone, written);
+            }
+            files.finish();
+        } finally {
+            files.abandon();
+        }
     }
 
     /** Progress reports of one run, at most one per {@link #BEAT_NANOS}; each tells whether the job is still this run's. */

@@ -39,7 +39,7 @@ final class NdjsonSplitter {
 
     void write(String json, List<String> compartments) throws IOException {
         if (writer == null) {
-            name = ExportFile.name(type, ++sequence);
+            name = ExportFile.name(kind, type, ++sequence);
             writer = storage.create(job, name);
         }
         writer.write(json);

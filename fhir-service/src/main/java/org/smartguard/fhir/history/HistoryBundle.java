@@ -3,6 +3,8 @@ package org.smartguard.fhir.history;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -34,6 +36,10 @@ final class HistoryBundle {
             }
             json.writeArrayFieldStart("link");
             link(json, "self", base, query, query.cursor());
+            link(json, "first", base, query, null);
+            if (page.previous() != null) {
+                link(json, "previous", base, query, page.previous());
+            }
             if (page.next() != null) {
                 link(json, "next", base, query, page.next());
             }
@@ -76,6 +82,9 @@ final class HistoryBundle {
         StringBuilder url = new StringBuilder(base).append("?_count=").append(query.count());
         if (query.since() != null) {
             url.append("&_since=").append(query.since());
+        }
+        if (query.at() != null) {
+            url.append("&_at=").append(URLEncoder.encode(query.at().value(), StandardCharsets.UTF_8));
         }
         if (position != null) {
             url.append("&_cursor=").append(position.token());

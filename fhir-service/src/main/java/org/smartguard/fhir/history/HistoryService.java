@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -151,27 +152,39 @@ public class HistoryService {
     record Version(String type, String id, long version, java.time.Instant lastUpdated, boolean deleted, String method, String json) {
     }
 
-    /** A page of versions, the position of its last one when more follow, and the patients whose data it holds. */
-    record Page(List<Version> versions, HistoryQuery.Position next, Set<String> patients) {
+    /**
+     * A page of versions, newest first; the boundaries of the pages after (older) and before (newer) it, each null when
+     * there is none; and the patients whose data it holds.
+     */
+    record Page(List<Version> versions, HistoryQuery.Position next, HistoryQuery.Position previous, Set<String> patients) {
     }
 
+    /**
+     * One keyset page: after a position, newest first; or, for a {@code previous} link, the versions just before a
+     * position, read oldest first and turned around. Either way the boundaries are versions, not offsets, so versions
+     * written meanwhile never shift a page.
+     */
     private Page page(Condition condition, HistoryQuery query) {
         StringBuilder sql = new StringBuilder("SELECT r.res_type, r.res_id, h.version, h.last_updated, h.deleted, h.method, h.json, h.res_pk,"
                 + " ARRAY(SELECT c.patient_id FROM resource_compartment c WHERE c.res_pk = h.res_pk)"
                 + " FROM resource_history h JOIN resource r ON r.pk = h.res_pk WHERE " + condition.sql());
         List<Object> binds = new ArrayList<>(condition.binds());
-        since(query, sql, binds);
-        if (query.cursor() != null) {
-            sql.append(" AND (h.last_updated, h.res_pk, h.version) < (?, ?, ?)");
-            binds.add(Timestamp.from(query.cursor().time()));
-            binds.add(query.cursor().resPk());
-            binds.add(query.cursor().version());
+        filters(query, sql, binds);
+        HistoryQuery.Position cursor = query.cursor();
+        boolean backwards = cursor != null && cursor.before();
+        if (cursor != null) {
+            sql.append(backwards ? " AND (h.last_updated, h.res_pk, h.version) > (?, ?, ?)" : " AND (h.last_updated, h.res_pk, h.version) < (?, ?, ?)");
+            binds.add(Timestamp.from(cursor.time()));
+            binds.add(cursor.resPk());
+            binds.add(cursor.version());
         }
-        sql.append(" ORDER BY h.last_updated DESC, h.res_pk DESC, h.version DESC LIMIT ?");
+        String direction = backwards ? "ASC" : "DESC";
+        sql.append(" ORDER BY h.last_updated ").append(direction).append(", h.res_pk ").append(direction).append(", h.version ")
+                .append(direction).append(" LIMIT ?");
         binds.add(query.count() + 1);
         List<Version> versions = new ArrayList<>();
         List<Long> keys = new ArrayList<>();
-        Set<String> patients = new LinkedHashSet<>();
+        List<String[]> compartments = new ArrayList<>();
         session().doWork(connection -> {
             try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
                 bind(statement, binds);
@@ -180,26 +193,42 @@ public class HistoryService {
                         versions.add(new Version(rows.getString(1), rows.getString(2), rows.getLong(3), rows.getTimestamp(4).toInstant(),
                                 rows.getBoolean(5), rows.getString(6), rows.getString(7)));
                         keys.add(rows.getLong(8));
-                        Array compartments = rows.getArray(9);
-                        if (versions.size() <= query.count()) {
-                            patients.addAll(List.of((String[]) compartments.getArray()));
-                        }
+                        Array patients = rows.getArray(9);
+                        compartments.add((String[]) patients.getArray());
                     }
                 }
             }
         });
-        if (versions.size() <= query.count()) {
-            return new Page(versions, null, patients);
+        boolean more = versions.size() > query.count();
+        if (more) {
+            versions.remove(versions.size() - 1);
+            keys.remove(keys.size() - 1);
+            compartments.remove(compartments.size() - 1);
         }
-        versions.remove(versions.size() - 1);
+        if (backwards) {
+            Collections.reverse(versions);
+            Collections.reverse(keys);
+            Collections.reverse(compartments);
+        }
+        Set<String> patients = new LinkedHashSet<>();
+        compartments.forEach(each -> patients.addAll(List.of(each)));
+        if (versions.isEmpty()) {
+            return new Page(versions, null, null, patients);
+        }
+        Version first = versions.get(0);
         Version last = versions.get(versions.size() - 1);
-        return new Page(versions, HistoryQuery.Position.of(last.lastUpdated(), keys.get(versions.size() - 1), last.version()), patients);
+        // a previous page's next page is where its cursor came from; a next page's previous page is where it came from
+        boolean older = backwards || more;
+        boolean newer = backwards ? more : cursor != null;
+        return new Page(versions,
+                older ? HistoryQuery.Position.of(last.lastUpdated(), keys.get(keys.size() - 1), last.version(), false) : null,
+                newer ? HistoryQuery.Position.of(first.lastUpdated(), keys.get(0), first.version(), true) : null, patients);
     }
 
     private long count(Condition condition, HistoryQuery query) {
         StringBuilder sql = new StringBuilder("SELECT count(*) FROM resource_history h JOIN resource r ON r.pk = h.res_pk WHERE " + condition.sql());
         List<Object> binds = new ArrayList<>(condition.binds());
-        since(query, sql, binds);
+        filters(query, sql, binds);
         long[] total = new long[1];
         session().doWork(connection -> {
             try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
@@ -213,15 +242,44 @@ public class HistoryService {
         return total[0];
     }
 
-    private static void since(HistoryQuery query, StringBuilder sql, List<Object> binds) {
+    /** {@code _since} and {@code _at}; a version is current from its time until its successor's (if any). */
+    private static void filters(HistoryQuery query, StringBuilder sql, List<Object> binds) {
         if (query.since() != null) {
             sql.append(" AND h.last_updated >= ?");
             binds.add(Timestamp.from(query.since()));
         }
+        HistoryQuery.At at = query.at();
+        if (at == null) {
+            return;
+        }
+        String end = "COALESCE((SELECT n.last_updated FROM resource_history n WHERE n.res_pk = h.res_pk AND n.version = h.version + 1),"
+                + " 'infinity'::timestamptz)";
+        Timestamp low = Timestamp.from(at.low());
+        Timestamp high = Timestamp.from(at.high());
+        switch (at.prefix()) {
+            case "lt" -> add(sql, binds, " AND h.last_updated < ?", low);
+            case "le" -> add(sql, binds, " AND h.last_updated < ?", high);
+            case "gt" -> add(sql, binds, " AND " + end + " > ?", high);
+            case "ge" -> add(sql, binds, " AND " + end + " > ?", low);
+            default -> add(sql, binds, " AND h.last_updated < ? AND " + end + " > ?", high, low);
+        }
     }
 
+    private static void add(StringBuilder sql, List<Object> binds, String predicate, Object... values) {
+        sql.append(predicate);
+        binds.addAll(List.of(values));
+    }
+
+    /** The filters as the audit event's query records them. */
     private static String sinceQuery(HistoryQuery query) {
-        return query.since() == null ? "" : "?_since=" + query.since();
+        List<String> filters = new ArrayList<>();
+        if (query.since() != null) {
+            filters.add("_since=" + query.since());
+        }
+        if (query.at() != null) {
+            filters.add("_at=" + query.at().value());
+        }
+        return filters.isEmpty() ? "" : "?" + String.join("&", filters);
     }
 
     private static void bind(PreparedStatement statement, List<Object> binds) throws java.sql.SQLException {

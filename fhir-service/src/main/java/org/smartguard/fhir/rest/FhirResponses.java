@@ -1,9 +1,11 @@
 package org.smartguard.fhir.rest;
 
 import java.time.Instant;
-import java.util.Date;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 
-import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
 import org.smartguard.fhir.errors.FhirException;
@@ -15,11 +17,15 @@ final class FhirResponses {
     private FhirResponses() {
     }
 
+    /** HTTP's IMF-fixdate; java.time's formatter is thread-safe, unlike the SimpleDateFormat behind lastModified(Date). */
+    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ENGLISH)
+            .withZone(ZoneOffset.UTC);
+
     static Response.ResponseBuilder resource(int status, String json, long version, Instant lastUpdated) {
         return Response.status(status)
                 .type(OperationOutcomeMapper.FHIR_JSON)
-                .tag(new EntityTag(Long.toString(version), true))
-                .lastModified(Date.from(lastUpdated))
+                .header(HttpHeaders.ETAG, "W/\"" + version + "\"")
+                .header(HttpHeaders.LAST_MODIFIED, HTTP_DATE.format(lastUpdated))
                 .entity(json);
     }
 

@@ -1,6 +1,7 @@
 package org.smartguard.fhir.search;
 
 import java.io.IOException;
+import java.io.StringWriter;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,6 +11,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -17,6 +19,9 @@ import org.smartguard.commons.scope.Permission;
 import org.smartguard.fhir.errors.FhirException;
 import org.smartguard.fhir.security.AccessDecision;
 import org.smartguard.fhir.security.SmartAuthorization;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 
 /**
  * The resources of one type a Bulk Data export writes, as SQL built by search's own parts: the token's access to the
@@ -58,12 +63,16 @@ public class BulkSelection {
         void row(String json, List<String> patients) throws IOException;
     }
 
+    private static final JsonFactory JSON = new JsonFactory();
+
     private final SmartAuthorization authorization;
     private final SearchCriteria criteria;
+    private final AccessPredicates access;
 
-    BulkSelection(SmartAuthorization authorization, SearchCriteria criteria) {
+    BulkSelection(SmartAuthorization authorization, SearchCriteria criteria, AccessPredicates access) {
         this.authorization = authorization;
         this.criteria = criteria;
+        this.access = access;
     }
 
     /**
@@ -87,6 +96,36 @@ public class BulkSelection {
             }
             where.add(alternatives.toSql());
         }
+        population(where, population);
+        if (since != null) {
+            where.add("r.last_updated > ?", Timestamp.from(since));
+        }
+        SearchPredicates.Sql sql = where.toSql();
+        return new Selection(type, sql.text(), sql.binds());
+    }
+
+    /**
+     * The resources of a type deleted after {@code since} that the export would otherwise have held, for the
+     * manifest's {@code deleted} files: the token's compartment and the population still apply (a deletion keeps
+     * its compartments). A deleted resource keeps no search values, so whether it matched a {@code _typeFilter} or
+     * the token's granular filters cannot be told: with either, deletions are left out rather than guessed (listing
+     * one would reveal a resource the token may not see).
+     *
+     * @return empty when deletions of the type cannot be listed
+     */
+    public Optional<Selection> deletedSince(String type, boolean typeFiltered, Population population, Instant since) {
+        AccessDecision decision = authorization.require(type, Permission.SEARCH);
+        if (typeFiltered || !decision.filters().isEmpty()) {
+            return Optional.empty();
+        }
+        Conditions where = Conditions.all().add("r.res_type = ?", type).add("r.deleted").add("r.last_updated > ?", Timestamp.from(since))
+                .add(access.of(type, decision, "r"));
+        population(where, population);
+        SearchPredicates.Sql sql = where.toSql();
+        return Optional.of(new Selection(type, sql.text(), sql.binds()));
+    }
+
+    private static void population(Conditions where, Population population) {
         if (population.compartmentsOnly()) {
             if (population.patients() == null) {
                 where.add("EXISTS (SELECT 1 FROM resource_compartment c WHERE c.res_pk = r.pk)");
@@ -95,11 +134,6 @@ public class BulkSelection {
                         new SearchSql.ArrayBind("varchar", population.patients()));
             }
         }
-        if (since != null) {
-            where.add("r.last_updated > ?", Timestamp.from(since));
-        }
-        SearchPredicates.Sql sql = where.toSql();
-        return new Selection(type, sql.text(), sql.binds());
     }
 
     /**
@@ -109,20 +143,60 @@ public class BulkSelection {
      * @return how many rows were handed to {@code handler}
      */
     public long stream(Connection connection, Selection selection, int fetchSize, RowHandler handler) throws SQLException, IOException {
-        String sql = "SELECT r.json, ARRAY(SELECT c.patient_id FROM resource_compartment c WHERE c.res_pk = r.pk)"
+        return stream(connection, "r.json", selection, fetchSize, row -> row.getString(2), handler);
+    }
+
+    /**
+     * Streams a {@link #deletedSince} selection as Bulk Data's deleted lines: for each resource a transaction Bundle
+     * with one DELETE entry, {@code meta.lastUpdated} the deletion's time.
+     */
+    public long streamDeleted(Connection connection, Selection selection, int fetchSize, RowHandler handler) throws SQLException, IOException {
+        return stream(connection, "r.res_type, r.res_id, r.last_updated", selection, fetchSize,
+                row -> deletion(row.getString(2), row.getString(3), row.getTimestamp(4).toInstant()), handler);
+    }
+
+    private interface Line {
+        String of(ResultSet row) throws SQLException, IOException;
+    }
+
+    private static long stream(Connection connection, String columns, Selection selection, int fetchSize, Line line, RowHandler handler)
+            throws SQLException, IOException {
+        String sql = "SELECT ARRAY(SELECT c.patient_id FROM resource_compartment c WHERE c.res_pk = r.pk), " + columns
                 + " FROM resource r WHERE " + selection.where();
         long rows = 0;
         try (PreparedStatement statement = SearchSql.prepare(connection, sql, selection.binds())) {
             statement.setFetchSize(fetchSize);
             try (ResultSet result = statement.executeQuery()) {
                 while (result.next()) {
-                    Array patients = result.getArray(2);
-                    handler.row(result.getString(1), List.of((String[]) patients.getArray()));
+                    Array patients = result.getArray(1);
+                    handler.row(line.of(result), List.of((String[]) patients.getArray()));
                     patients.free();
                     rows++;
                 }
             }
         }
         return rows;
+    }
+
+    private static String deletion(String type, String id, Instant deleted) throws IOException {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("resourceType", "Bundle");
+            json.writeObjectFieldStart("meta");
+            json.writeStringField("lastUpdated", deleted.toString());
+            json.writeEndObject();
+            json.writeStringField("type", "transaction");
+            json.writeArrayFieldStart("entry");
+            json.writeStartObject();
+            json.writeObjectFieldStart("request");
+            json.writeStringField("method", "DELETE");
+            json.writeStringField("url", type + "/" + id);
+            json.writeEndObject();
+            json.writeEndObject();
+            json.writeEndArray();
+            json.writeEndObject();
+        }
+        return out.toString();
     }
 }

@@ -40,4 +40,14 @@ public final class IndexRows {
     public final List<UriRow> uris = new ArrayList<>();
     /** Patients whose compartment holds the resource. */
     public final Set<String> compartmentPatients = new LinkedHashSet<>();
+    /**
+     * The parts of composite parameters, one entry per repetition of a composite's base element: its rows are stored
+     * with the entry's index as their group number, so a composite search can pair parts of the same repetition.
+     */
+    public final List<IndexRows> compositeGroups = new ArrayList<>();
+
+    /** The number of index rows (not counting compartments or composite groups). */
+    int size() {
+        return strings.size() + tokens.size() + dates.size() + references.size() + quantities.size() + numbers.size() + uris.size();
+    }
 }

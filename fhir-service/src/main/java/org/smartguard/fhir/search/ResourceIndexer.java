@@ -2,6 +2,7 @@ package org.smartguard.fhir.search;
 
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -71,21 +72,55 @@ public class ResourceIndexer {
             if (COLUMN_PARAMETERS.contains(param.getName())) {
                 continue;
             }
+            Optional<CompositeParameter> composite = CompositeParameter.of(type, param);
+            if (composite.isPresent()) {
+                composite(rows, resource, composite.get());
+                continue;
+            }
             List<IBase> values = FhirPathEvaluator.evaluate(resource, param.getPath());
             for (IBase value : values) {
-                add(rows, param, value);
+                add(rows, param.getName(), param, value);
             }
         }
         return rows;
     }
 
-    private void add(IndexRows rows, RuntimeSearchParam param, IBase value) {
-        String name = param.getName();
+    /**
+     * One group of part rows per repetition of the composite's base element, each part's values taken from that
+     * repetition; a repetition lacking a part cannot match and adds nothing. Part rows never add compartments.
+     */
+    private void composite(IndexRows rows, IBaseResource resource, CompositeParameter composite) {
+        String name = composite.composite().getName();
+        for (IBase repetition : FhirPathEvaluator.evaluate(resource, composite.composite().getPath())) {
+            IndexRows group = new IndexRows();
+            boolean complete = true;
+            for (int part = 0; part < composite.components().size() && complete; part++) {
+                CompositeParameter.Component component = composite.components().get(part);
+                String partName = CompositeParameter.partName(name, part);
+                int before = group.size();
+                for (String expression : component.relative()) {
+                    FhirPathEvaluator.evaluate(repetition, expression)
+                            .forEach(value -> add(group, partName, component.param(), value));
+                }
+                for (String expression : component.absolute()) {
+                    FhirPathEvaluator.evaluate(resource, expression)
+                            .forEach(value -> add(group, partName, component.param(), value));
+                }
+                complete = group.size() > before;
+            }
+            if (complete) {
+                rows.compositeGroups.add(group);
+            }
+        }
+    }
+
+    /** @param name the row name: the parameter's own, or a composite part's */
+    private void add(IndexRows rows, String name, RuntimeSearchParam param, IBase value) {
         switch (param.getParamType()) {
             case STRING -> strings(rows, name, value);
             case TOKEN -> tokens(rows, name, value);
             case DATE -> dates(rows, name, value);
-            case REFERENCE -> reference(rows, param, value);
+            case REFERENCE -> reference(rows, name, param, value);
             case QUANTITY -> quantity(rows, name, value);
             case NUMBER -> {
                 if (value instanceof IPrimitiveType<?> number && number.getValue() instanceof Number n) {
@@ -98,7 +133,7 @@ public class ResourceIndexer {
                 }
             }
             default -> {
-                // composite and special parameters are not indexed
+                // special parameters are not indexed
             }
         }
     }
@@ -174,7 +209,7 @@ public class ResourceIndexer {
         }
     }
 
-    private void reference(IndexRows rows, RuntimeSearchParam param, IBase value) {
+    private void reference(IndexRows rows, String name, RuntimeSearchParam param, IBase value) {
         if (value instanceof Reference reference && reference.hasReference()) {
             String raw = reference.getReference();
             if (raw.startsWith("#")) {
@@ -183,15 +218,15 @@ public class ResourceIndexer {
             IIdType id = reference.getReferenceElement();
             boolean local = !id.isAbsolute() || raw.startsWith(localBase);
             if (local && id.getResourceType() != null && id.getIdPart() != null) {
-                rows.references.add(new IndexRows.ReferenceRow(param.getName(), id.getResourceType(), id.getIdPart()));
+                rows.references.add(new IndexRows.ReferenceRow(name, id.getResourceType(), id.getIdPart()));
                 if ("Patient".equals(id.getResourceType()) && SearchParameters.linksPatientCompartment(param)) {
                     rows.compartmentPatients.add(id.getIdPart());
                 }
             } else {
-                rows.references.add(new IndexRows.ReferenceRow(param.getName(), null, raw));
+                rows.references.add(new IndexRows.ReferenceRow(name, null, raw));
             }
         } else if (value instanceof IPrimitiveType<?> canonical && canonical.getValueAsString() != null) {
-            rows.references.add(new IndexRows.ReferenceRow(param.getName(), null, canonical.getValueAsString()));
+            rows.references.add(new IndexRows.ReferenceRow(name, null, canonical.getValueAsString()));
         }
     }
 

@@ -19,7 +19,7 @@ import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
 /**
  * The standard search parameters of every R4 resource type, straight from HAPI's runtime definitions, so every
  * parameter of every type works without per-type code, plus the few that US Core 6.1 requires and R4 lacks.
- * Composite and special parameters are not indexed.
+ * Composite parameters are indexed by their parts ({@link CompositeParameter}); special ones are not indexed.
  */
 @ApplicationScoped
 public class SearchParameters {
@@ -38,7 +38,7 @@ public class SearchParameters {
         for (String type : FhirR4.context().getResourceTypes()) {
             RuntimeResourceDefinition definition = FhirR4.context().getResourceDefinition(type);
             List<RuntimeSearchParam> params = new ArrayList<>(definition.getSearchParams().stream()
-                    .filter(param -> INDEXED.contains(param.getParamType()))
+                    .filter(param -> INDEXED.contains(param.getParamType()) || CompositeParameter.of(type, param).isPresent())
                     .filter(param -> param.getPath() != null && !param.getPath().isBlank())
                     .toList());
             US_CORE.stream().filter(param -> param.getBase().contains(type)).forEach(params::add);

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.smartguard.fhir.errors.FhirException;
 import org.smartguard.fhir.storage.TokenValue;
@@ -28,6 +29,24 @@ final class SearchPredicates {
      *              another for a chained target or a {@code _has} source)
      */
     static Sql of(String alias, String resourceType, RuntimeSearchParam param, String modifier, List<String> orValues) {
+        Optional<CompositeParameter> composite = CompositeParameter.of(resourceType, param);
+        if (composite.isPresent()) {
+            return composite(alias, resourceType, composite.get(), modifier, orValues);
+        }
+        Match match = match(param, modifier, orValues);
+        List<Object> all = new ArrayList<>(List.of(resourceType, param.getName()));
+        all.addAll(match.binds());
+        boolean negated = "not".equals(modifier);
+        String exists = "EXISTS (SELECT 1 FROM " + match.table() + " x WHERE x.res_pk = " + alias + ".pk AND x.res_type = ? AND x.name = ? AND "
+                + match.condition() + ")";
+        return new Sql(negated ? "NOT " + exists : exists, all);
+    }
+
+    /** The index table of a parameter's type and the condition on its row {@code x} that one of the values holds. */
+    private record Match(String table, String condition, List<Object> binds) {
+    }
+
+    private static Match match(RuntimeSearchParam param, String modifier, List<String> orValues) {
         List<String> alternatives = new ArrayList<>();
         List<Object> binds = new ArrayList<>();
         for (String value : orValues) {
@@ -54,12 +73,39 @@ final class SearchPredicates {
             case NUMBER -> "sp_number";
             default -> "sp_uri";
         };
-        List<Object> all = new ArrayList<>(List.of(resourceType, param.getName()));
-        all.addAll(binds);
-        boolean negated = "not".equals(modifier);
-        String exists = "EXISTS (SELECT 1 FROM " + table + " x WHERE x.res_pk = " + alias + ".pk AND x.res_type = ? AND x.name = ? AND ("
-                + String.join(" OR ", alternatives) + "))";
-        return new Sql(negated ? "NOT " + exists : exists, all);
+        return new Match(table, "(" + String.join(" OR ", alternatives) + ")", binds);
+    }
+
+    /**
+     * A composite value ({@code system|code$gt100}: one part per component, {@code $} between them, {@code \$} for a
+     * dollar inside a part) matches when one repetition of the composite's base element holds every part: the first
+     * part's rows, restricted to the groups (repetitions) in which each further part's rows match too.
+     */
+    private static Sql composite(String alias, String resourceType, CompositeParameter composite, String modifier, List<String> orValues) {
+        if (modifier != null) {
+            throw unsupportedModifier(modifier);
+        }
+        String name = composite.composite().getName();
+        int size = composite.components().size();
+        Conditions any = Conditions.any();
+        for (String value : orValues) {
+            String[] parts = value.split("(?<!\\\\)\\$", -1);
+            if (parts.length != size) {
+                throw FhirException.badRequest("SG-FHIR-SEARCH-VALUE", name + " takes " + size + " values separated by $ (\\$ for a $ inside one)");
+            }
+            StringBuilder sql = new StringBuilder();
+            List<Object> binds = new ArrayList<>();
+            for (int part = 0; part < size; part++) {
+                Match match = match(composite.components().get(part).param(), null, List.of(parts[part].replace("\\$", "$")));
+                String rows = "FROM " + match.table() + " x WHERE x.res_pk = " + alias + ".pk AND x.res_type = ? AND x.name = ? AND " + match.condition();
+                sql.append(part == 0 ? "EXISTS (SELECT 1 " + rows : " AND x.grp IN (SELECT x.grp " + rows + ")");
+                binds.add(resourceType);
+                binds.add(CompositeParameter.partName(name, part));
+                binds.addAll(match.binds());
+            }
+            any.add(new Sql(sql.append(')').toString(), binds));
+        }
+        return any.toSql();
     }
 
     /** {@code _lastUpdated} compares the resource row's own column, with the same prefixes as date parameters. */

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
@@ -12,37 +13,42 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.smartguard.commons.jwt.AccessTokenValidator;
 import org.smartguard.commons.jwt.InvalidTokenException;
 import org.smartguard.commons.jwt.JwksKeySource;
-import org.smartguard.commons.tokens.RevokedTokenKeys;
+import org.smartguard.commons.jwt.VerifiedTokenCache;
+import org.smartguard.commons.revocation.RevocationCheck;
+import org.smartguard.commons.revocation.RevocationUnavailable;
 import org.smartguard.commons.urls.PublicUrls;
 import org.smartguard.fhir.errors.OperationOutcomeMapper;
 
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.redis.datasource.keys.ReactiveKeyCommands;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Checks the bearer token of every FHIR request except discovery, with the same validator as the gateway: a
- * request that reaches this service without passing the gateway still gets nothing without a valid token.
+ * Checks the bearer token of every FHIR request except discovery, with the same validator and cache of verified
+ * tokens as the gateway: a request that reaches this service without passing the gateway still gets nothing without
+ * a valid token. Revocation is checked on every request as at the gateway ({@link RevocationCheck}): when it cannot
+ * be checked the request is 503, never served.
  */
 public class BearerTokenFilter {
 
     /** Paths under /fhir that need no token. */
     private static final Set<String> PUBLIC = Set.of("metadata", ".well-known/smart-configuration");
+    /** Compiled once: String.replaceFirst would compile it on every request. */
+    private static final Pattern FHIR_PREFIX = Pattern.compile("^/?(fhir)?/?");
 
-    private final AccessTokenValidator validator;
-    private final ReactiveKeyCommands<String> redisKeys;
+    private final VerifiedTokenCache validator;
+    private final RevocationCheck revocation;
     private final SmartContext context;
 
-    BearerTokenFilter(FhirAuthConfig config, PublicUrls urls, ReactiveRedisDataSource redis, SmartContext context) {
+    BearerTokenFilter(FhirAuthConfig config, PublicUrls urls, RevocationCheck revocation, SmartContext context) {
         JwksKeySource keys = new JwksKeySource(config.jwksUri(), config.jwksRefreshFloor(), Duration.ofSeconds(5), Clock.systemUTC());
-        this.validator = new AccessTokenValidator(keys, urls.issuer(), urls.fhirBase(), config.clockSkew(), Clock.systemUTC());
-        this.redisKeys = redis.key();
+        this.validator = new VerifiedTokenCache(new AccessTokenValidator(keys, urls.issuer(), urls.fhirBase(), config.clockSkew(), Clock.systemUTC()),
+                config.verifiedCacheSize(), Clock.systemUTC());
+        this.revocation = revocation;
         this.context = context;
     }
 
     @ServerRequestFilter
     public Uni<Response> authenticate(ContainerRequestContext request) {
-        String path = request.getUriInfo().getPath().replaceFirst("^/?(fhir)?/?", "");
+        String path = FHIR_PREFIX.matcher(request.getUriInfo().getPath()).replaceFirst("");
         if (PUBLIC.contains(path)) {
             return Uni.createFrom().nullItem();
         }
@@ -52,14 +58,16 @@ public class BearerTokenFilter {
         }
         String hint = request.getHeaderString("X-FHIR-Patient");
         return Uni.createFrom().completionStage(() -> validator.validate(headers.get(0).substring(7).trim()))
-                .flatMap(token -> redisKeys.exists(RevokedTokenKeys.of(token.jti())).map(revoked -> {
+                .flatMap(token -> Uni.createFrom().completionStage(() -> revocation.isRevoked(token.jti())).map(revoked -> {
                     if (revoked) {
                         throw new InvalidTokenException("the token has been revoked");
                     }
                     context.set(token, hint);
                     return (Response) null;
                 }))
-                .onFailure(InvalidTokenException.class).recoverWithUni(e -> refuse(SmartRefusal.invalidToken(e.getMessage())));
+                .onFailure(InvalidTokenException.class).recoverWithUni(e -> refuse(SmartRefusal.invalidToken(e.getMessage())))
+                .onFailure(RevocationUnavailable.class).recoverWithItem(e -> OperationOutcomeMapper
+                        .outcome(503, "transient", RevocationUnavailable.CODE, e.getMessage()).build());
     }
 
     private static Uni<Response> refuse(SmartRefusal refusal) {

@@ -22,6 +22,10 @@ public interface FhirAuthConfig {
     @WithDefault("30s")
     Duration clockSkew();
 
+    /** Verified tokens kept so an app's repeated calls are not re-verified (revocation is still checked). */
+    @WithDefault("10000")
+    int verifiedCacheSize();
+
     /** Whether a practitioner's user/ scopes reach every patient (true) or none until care-team rules exist. */
     @WithDefault("true")
     boolean practitionersSeeAllPatients();

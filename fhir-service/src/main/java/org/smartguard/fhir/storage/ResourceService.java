@@ -42,9 +42,10 @@ public class ResourceService {
     private final FhirAudit audit;
     private final SearchService search;
     private final EntityManager entityManager;
+    private final CurrentRows currentRows;
 
     ResourceService(SmartAuthorization authorization, ResourceVisibility visibility, ResourceIndexer indexer,
-            IndexWriter indexWriter, FhirAudit audit, SearchService search, EntityManager entityManager) {
+            IndexWriter indexWriter, FhirAudit audit, SearchService search, EntityManager entityManager, CurrentRows currentRows) {
         this.search = search;
         this.authorization = authorization;
         this.visibility = visibility;
@@ -52,6 +53,7 @@ public class ResourceService {
         this.indexWriter = indexWriter;
         this.audit = audit;
         this.entityManager = entityManager;
+        this.currentRows = currentRows;
     }
 
     /** What a write produced: the stored row and whether it was created. */
@@ -61,26 +63,28 @@ public class ResourceService {
     @Transactional
     public StoredResource read(String type, String id) {
         AccessDecision access = authorization.require(type, Permission.READ);
-        StoredResource stored = visibleCurrent(type, id, access);
+        CurrentRows.Current current = visibleCurrentWithCompartments(type, id, access);
+        StoredResource stored = current.resource();
         if (stored.deleted) {
             throw FhirException.gone(type, id);
         }
         audit.record(AuditEventType.REST_READ, AuditOutcome.SUCCESS, "read", List.of(versionReference(stored, stored.version)),
-                compartmentPatients(stored.pk), null);
+                current.compartmentPatients(), null);
         return stored;
     }
 
     @Transactional
     public ResourceVersion vread(String type, String id, long version) {
         AccessDecision access = authorization.require(type, Permission.READ);
-        StoredResource stored = visibleCurrent(type, id, access);
+        CurrentRows.Current current = visibleCurrentWithCompartments(type, id, access);
+        StoredResource stored = current.resource();
         ResourceVersion found = ResourceVersion.find(stored.pk, version)
                 .orElseThrow(() -> new FhirException(404, "not-found", "SG-FHIR-404-VERSION", type + "/" + id + " has no version " + version));
         if (found.deleted) {
             throw FhirException.gone(type, id);
         }
         audit.record(AuditEventType.REST_VREAD, AuditOutcome.SUCCESS, "vread", List.of(versionReference(stored, version)),
-                compartmentPatients(stored.pk), null);
+                current.compartmentPatients(), null);
         return found;
     }
 
@@ -202,7 +206,11 @@ public class ResourceService {
             stored.persist();
         }
         history(stored, method);
-        indexWriter.replace(stored, rows);
+        if (isNew) {
+            indexWriter.add(stored, rows);
+        } else {
+            indexWriter.replace(stored, rows);
+        }
         audit.record(type, AuditOutcome.SUCCESS, method.equals("POST") ? "create" : method.toLowerCase(java.util.Locale.ROOT),
                 List.of(versionReference(stored, stored.version)), rows.compartmentPatients, null);
         return stored;
@@ -221,9 +229,13 @@ public class ResourceService {
 
     /** The current row of a resource the decision lets the token see, else 404 as if it did not exist. */
     public StoredResource visibleCurrent(String type, String id, AccessDecision access) {
+        return visibleCurrentWithCompartments(type, id, access).resource();
+    }
+
+    private CurrentRows.Current visibleCurrentWithCompartments(String type, String id, AccessDecision access) {
         requireValidId(id);
-        return StoredResource.findCurrent(type, id)
-                .filter(found -> visibility.visible(found.pk, access))
+        return currentRows.find(type, id)
+                .filter(found -> visibility.visible(found.resource().pk, found.compartmentPatients(), access))
                 .orElseThrow(() -> FhirException.notFound(type, id));
     }
 

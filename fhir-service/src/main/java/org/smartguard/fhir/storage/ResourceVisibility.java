@@ -1,5 +1,6 @@
 package org.smartguard.fhir.storage;
 
+import java.util.Collection;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,7 +30,15 @@ public class ResourceVisibility {
                 .setParameter(1, access.compartmentPatient()).setParameter(2, pk).getResultList().isEmpty()) {
             return false;
         }
-        return access.filters().isEmpty() || access.filters().stream().anyMatch(filter -> filter.stream().allMatch(param -> storedTokenMatches(pk, param)));
+        return storedFiltersMatch(pk, access);
+    }
+
+    /** The same test when the resource's compartments were read with its row (a read): no compartment query. */
+    public boolean visible(long pk, Collection<String> compartmentPatients, AccessDecision access) {
+        if (access.restrictedToCompartment() && !compartmentPatients.contains(access.compartmentPatient())) {
+            return false;
+        }
+        return storedFiltersMatch(pk, access);
     }
 
     /** The same test for a resource being written, on its freshly extracted index rows. */
@@ -39,6 +48,10 @@ public class ResourceVisibility {
         }
         return access.filters().isEmpty() || access.filters().stream().anyMatch(filter -> filter.stream().allMatch(param -> rows.tokens.stream()
                 .anyMatch(token -> token.name().equals(param.name()) && TokenValue.parse(param.value()).matches(token.system(), token.code()))));
+    }
+
+    private boolean storedFiltersMatch(long pk, AccessDecision access) {
+        return access.filters().isEmpty() || access.filters().stream().anyMatch(filter -> filter.stream().allMatch(param -> storedTokenMatches(pk, param)));
     }
 
     private boolean storedTokenMatches(long pk, QueryParam param) {

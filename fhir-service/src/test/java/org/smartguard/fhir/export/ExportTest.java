@@ -188,6 +188,37 @@ class ExportTest {
         assertEquals(Map.of("Observation", labs), exported(labOnly, labManifest), "the v2 query restriction applies as in search");
     }
 
+    @Test
+    void aSinceExportListsWhatWasDeletedAfterItAsDeleteBundles() {
+        String token = client("deleted-exporter", "system/*.rs");
+        Instant later = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        String kept = create(ADMIN, "Observation", observation(ann, "vital-signs"));
+        String removed = create(ADMIN, "Observation", observation(bob, "vital-signs"));
+        given().auth().oauth2(ADMIN).when().delete("/fhir/Observation/" + removed).then().statusCode(204);
+
+        JsonPath manifest = exportAndWait(token, "/fhir/$export?_type=Observation&_since=" + later);
+        assertEquals(Map.of("Observation", Set.of(kept)), exported(token, manifest));
+        List<Map<String, Object>> deleted = manifest.getList("deleted");
+        assertEquals(1, deleted.size());
+        assertEquals("Bundle", deleted.get(0).get("type"));
+        assertEquals(1, deleted.get(0).get("count"));
+        List<String> lines = download(token, (String) deleted.get(0).get("url"));
+        assertEquals(1, lines.size());
+        JsonPath bundle = JsonPath.from(lines.get(0));
+        assertEquals("Bundle", bundle.getString("resourceType"));
+        assertEquals("transaction", bundle.getString("type"));
+        assertEquals("DELETE", bundle.getString("entry[0].request.method"));
+        assertEquals("Observation/" + removed, bundle.getString("entry[0].request.url"));
+
+        // only what the export would have held: not another patient's deletion, not without _since, not past a _typeFilter
+        JsonPath annOnly = exportAndWait(client("deleted-patient-exporter", "system/*.rs"), "/fhir/Patient/$export?_type=Observation&patient=Patient%2F"
+                + ann + "&_since=" + later);
+        assertEquals(List.of(), annOnly.getList("deleted"));
+        assertEquals(List.of(), exportAndWait(client("deleted-all-exporter", "system/Observation.rs"), "/fhir/$export").getList("deleted"));
+        assertEquals(List.of(), exportAndWait(client("deleted-filter-exporter", "system/*.rs"), "/fhir/$export?_type=Observation&_since=" + later
+                + "&_typeFilter=Observation%3Fcategory%3D" + CATEGORIES + "%7Cvital-signs").getList("deleted"));
+    }
+
     // ---------------------------------------------------------------- refusals
 
     @Test
@@ -379,24 +410,24 @@ class ExportTest {
     // ---------------------------------------------------------------- helpers
 
     /** A backend service's token for its own client id, of this run (jobs are per client). */
-    private static String client(String name, String scope) {
+    static String client(String name, String scope) {
         return TestAuthority.token(scope, Map.of("client_id", clientId(name), "sub", clientId(name)));
     }
 
-    private static String clientId(String name) {
+    static String clientId(String name) {
         return name + "-" + RUN;
     }
 
-    private static String kickOff(String token, String path) {
+    static String kickOff(String token, String path) {
         return given().urlEncodingEnabled(false).auth().oauth2(token).header("Prefer", "respond-async").accept(FHIR_JSON)
                 .when().get(path).then().statusCode(202).extract().header("Content-Location");
     }
 
-    private static JsonPath exportAndWait(String token, String path) {
+    static JsonPath exportAndWait(String token, String path) {
         return awaitManifest(token, kickOff(token, path));
     }
 
-    private static JsonPath awaitManifest(String token, String statusUrl) {
+    static JsonPath awaitManifest(String token, String statusUrl) {
         Response[] last = new Response[1];
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
             last[0] = given().urlEncodingEnabled(false).auth().oauth2(token).when().get(path(statusUrl)).then().extract().response();
@@ -407,14 +438,14 @@ class ExportTest {
         return last[0].jsonPath();
     }
 
-    private static List<String> download(String token, String url) {
+    static List<String> download(String token, String url) {
         String body = given().urlEncodingEnabled(false).auth().oauth2(token).accept(NDJSON).when().get(path(url))
                 .then().statusCode(200).contentType(containsString(NDJSON)).extract().asString();
         return body.isEmpty() ? List.of() : List.of(body.split("\n"));
     }
 
     /** The ids in every output file, by the manifest entry's type (checked against each line's resourceType). */
-    private static Map<String, Set<String>> exported(String token, JsonPath manifest) {
+    static Map<String, Set<String>> exported(String token, JsonPath manifest) {
         Map<String, Set<String>> ids = new TreeMap<>();
         for (Map<String, Object> output : manifest.<Map<String, Object>>getList("output")) {
             String type = (String) output.get("type");
@@ -442,7 +473,7 @@ class ExportTest {
     }
 
     /** Every page of a search (the query as written), following next links. */
-    private static List<JsonPath> search(String token, String query) {
+    static List<JsonPath> search(String token, String query) {
         List<JsonPath> pages = new java.util.ArrayList<>();
         String next = "/fhir/" + query + (query.contains("?") ? "&" : "?") + "_count=1000";
         while (next != null) {
@@ -454,7 +485,7 @@ class ExportTest {
         return pages;
     }
 
-    private static Set<String> ids(List<JsonPath> pages) {
+    static Set<String> ids(List<JsonPath> pages) {
         Set<String> ids = new HashSet<>();
         pages.forEach(page -> {
             List<String> found = page.getList("entry.resource.id");
@@ -489,7 +520,7 @@ class ExportTest {
     }
 
     /** An absolute URL under the public base, as a path for this test server. */
-    private static String path(String url) {
+    static String path(String url) {
         return url.substring(url.indexOf("/fhir/"));
     }
 

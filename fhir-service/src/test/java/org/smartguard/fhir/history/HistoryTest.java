@@ -198,6 +198,72 @@ class HistoryTest {
     }
 
     @Test
+    void previousLinksWalkBackOverTheSamePagesWhileOthersWrite() {
+        for (int i = 0; i < 7; i++) {
+            create(ADMIN, "Observation", observation(mine, "vital-signs"));
+        }
+        List<JsonPath> forward = new ArrayList<>();
+        String path = "/fhir/Observation/_history?_since=" + start + "&_count=3";
+        while (path != null) {
+            JsonPath page = page(ADMIN, path);
+            forward.add(page);
+            path = relative(page, "next");
+        }
+        assertEquals(3, forward.size(), "7 versions in pages of 3");
+        assertNull(relative(forward.get(0), "previous"), "the first page has nothing newer");
+
+        List<String> written = new ArrayList<>();
+        JsonPath current = forward.get(2);
+        for (int back = 1; back >= 0; back--) {
+            written.add(create(ADMIN, "Observation", observation(mine, "vital-signs")));
+            current = page(ADMIN, relative(current, "previous"));
+            assertEquals(locations(forward.get(back)), locations(current), "a previous page holds the versions just newer than its successor");
+            assertEquals(locations(forward.get(back + 1)), locations(page(ADMIN, relative(current, "next"))));
+        }
+        // walking on from the first page finds exactly what was written meanwhile, newest first
+        JsonPath newer = page(ADMIN, relative(current, "previous"));
+        assertEquals(List.of("Observation/" + written.get(1) + "/_history/1", "Observation/" + written.get(0) + "/_history/1"), locations(newer));
+        assertNull(relative(newer, "previous"));
+    }
+
+    @Test
+    void atListsTheVersionsCurrentAtATime() {
+        String id = create(ADMIN, "Observation", observation(mine, "vital-signs"));
+        Instant afterFirst = Instant.now();
+        put("Observation", id, observation(id, mine, "laboratory"));
+        Instant afterSecond = Instant.now();
+        given().auth().oauth2(ADMIN).when().delete("/fhir/Observation/" + id).then().statusCode(204);
+        String history = "/fhir/Observation/" + id + "/_history?_at=";
+
+        assertEquals(List.of("1"), versions(page(ADMIN, history + afterFirst)));
+        assertEquals(List.of("2"), versions(page(ADMIN, history + afterSecond)));
+        assertEquals(List.of("3"), versions(page(ADMIN, history + Instant.now())), "a deletion is the current version after it");
+        assertEquals(List.of("1"), versions(page(ADMIN, history + "lt" + afterFirst)));
+        assertEquals(List.of("2", "1"), versions(page(ADMIN, history + "le" + afterSecond)));
+        assertEquals(List.of("3", "2"), versions(page(ADMIN, history + "ge" + afterSecond)));
+        assertEquals(List.of("3", "2", "1"), versions(page(ADMIN, history + "gt" + afterFirst.minusSeconds(3600))));
+        assertEquals(List.of(), versions(page(ADMIN, history + "lt" + afterFirst.minusSeconds(3600))));
+        JsonPath typeLevel = page(ADMIN, "/fhir/Observation/_history?_since=" + start + "&_at=" + afterSecond);
+        assertEquals(List.of("Observation/" + id + "/_history/2"), locations(typeLevel));
+        assertTrue(typeLevel.getString("link.find { it.relation == 'self' }.url").contains("_at="));
+    }
+
+    private static String relative(JsonPath page, String relation) {
+        String url = page.getString("link.find { it.relation == '" + relation + "' }.url");
+        return url == null ? null : url.substring(url.indexOf("/fhir/"));
+    }
+
+    private static List<String> locations(JsonPath page) {
+        List<String> locations = page.getList("entry.response.location");
+        return locations == null ? List.of() : locations;
+    }
+
+    /** The version numbers of a page's entries (from their locations: deletions have no resource). */
+    private static List<String> versions(JsonPath page) {
+        return locations(page).stream().map(location -> location.substring(location.lastIndexOf('/') + 1)).toList();
+    }
+
+    @Test
     void historyRefusesParametersItDoesNotApply() {
         given().auth().oauth2(ADMIN).when().get("/fhir/Observation/_history?code=x")
                 .then().statusCode(400).body("issue[0].details.text", is("SG-FHIR-HISTORY-PARAM"));
@@ -205,6 +271,10 @@ class HistoryTest {
                 .then().statusCode(400).body("issue[0].details.text", is("SG-FHIR-HISTORY-SINCE"));
         given().auth().oauth2(ADMIN).when().get("/fhir/_history?_cursor=1;DROP")
                 .then().statusCode(400).body("issue[0].details.text", is("SG-FHIR-HISTORY-CURSOR"));
+        given().auth().oauth2(ADMIN).when().get("/fhir/_history?_at=sa2024-01-01")
+                .then().statusCode(400).body("issue[0].details.text", is("SG-FHIR-HISTORY-AT"));
+        given().auth().oauth2(ADMIN).when().get("/fhir/_history?_at=tomorrow")
+                .then().statusCode(400).body("issue[0].details.text", is("SG-FHIR-HISTORY-AT"));
         given().auth().oauth2(TestAuthority.patientToken(mine, "patient/Observation.r")).when().get("/fhir/Observation/_history")
                 .then().statusCode(403).body("issue[0].details.text", is("SG-FHIR-403-SCOPE"));
     }

@@ -1,12 +1,7 @@
 package org.smartguard.gateway.auth;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -17,43 +12,37 @@ import org.smartguard.commons.jwt.AccessTokenValidator;
 import org.smartguard.commons.jwt.InvalidTokenException;
 import org.smartguard.commons.jwt.JwksKeySource;
 import org.smartguard.commons.jwt.ValidatedToken;
-import org.smartguard.commons.tokens.RevokedTokenKeys;
+import org.smartguard.commons.jwt.VerifiedTokenCache;
+import org.smartguard.commons.revocation.RevocationCheck;
 import org.smartguard.commons.urls.PublicUrls;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
-
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.redis.datasource.keys.ReactiveKeyCommands;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
  * Authenticates a request by its bearer token: exactly one {@code Authorization: Bearer} header and no token in
- * the query string, a JWT the shared validator accepts, whose {@code jti} is not on the denylist. Verified tokens
- * are cached by hash until they expire, so only the denylist lookup (one Redis command) is paid per request.
+ * the query string, a JWT the shared validator accepts, whose {@code jti} is not revoked ({@link RevocationCheck}).
+ * Verified tokens are cached until they expire ({@link VerifiedTokenCache}), so only the revocation check (one Redis
+ * command) is paid per request.
  */
 @ApplicationScoped
 public class BearerAuthenticator {
 
     private static final String BEARER = "Bearer ";
 
-    private final AccessTokenValidator validator;
-    private final ReactiveKeyCommands<String> redisKeys;
-    private final Cache<String, ValidatedToken> verified;
+    private final VerifiedTokenCache validator;
+    private final RevocationCheck revocation;
 
-    BearerAuthenticator(GatewayAuthConfig config, PublicUrls urls, ReactiveRedisDataSource redis) {
+    BearerAuthenticator(GatewayAuthConfig config, PublicUrls urls, RevocationCheck revocation) {
         JwksKeySource keys = new JwksKeySource(config.jwksUri(), config.jwksRefreshFloor(), Duration.ofSeconds(5), Clock.systemUTC());
-        this.validator = new AccessTokenValidator(keys, urls.issuer(), urls.fhirBase(), config.clockSkew(), Clock.systemUTC());
-        this.redisKeys = redis.key();
-        this.verified = Caffeine.newBuilder()
-                .maximumSize(config.verifiedCacheSize())
-                .expireAfter(Expiry.creating((String hash, ValidatedToken token) ->
-                        Duration.between(Instant.now(), token.expiresAt()).isNegative() ? Duration.ZERO : Duration.between(Instant.now(), token.expiresAt())))
-                .build();
+        this.validator = new VerifiedTokenCache(new AccessTokenValidator(keys, urls.issuer(), urls.fhirBase(), config.clockSkew(), Clock.systemUTC()),
+                config.verifiedCacheSize(), Clock.systemUTC());
+        this.revocation = revocation;
     }
 
-    /** Completes with the token, or fails with {@link BearerRefusal}. */
+    /**
+     * Completes with the token, or fails with {@link BearerRefusal} (or
+     * {@link org.smartguard.commons.revocation.RevocationUnavailable} when revocation cannot be checked).
+     */
     public CompletionStage<ValidatedToken> authenticate(HttpServerRequest request) {
         String token;
         try {
@@ -61,15 +50,7 @@ public class BearerAuthenticator {
         } catch (BearerRefusal refusal) {
             return CompletableFuture.failedFuture(refusal);
         }
-        String hash = sha256(token);
-        ValidatedToken cached = verified.getIfPresent(hash);
-        CompletionStage<ValidatedToken> checked = cached != null
-                ? CompletableFuture.completedFuture(cached)
-                : validator.validate(token).thenApply(valid -> {
-                    verified.put(hash, valid);
-                    return valid;
-                });
-        return checked
+        return validator.validate(token)
                 .exceptionally(failure -> {
                     Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
                     if (cause instanceof InvalidTokenException invalid) {
@@ -77,7 +58,7 @@ public class BearerAuthenticator {
                     }
                     throw new IllegalStateException(cause);
                 })
-                .thenCompose(valid -> redisKeys.exists(RevokedTokenKeys.of(valid.jti())).subscribeAsCompletionStage()
+                .thenCompose(valid -> revocation.isRevoked(valid.jti())
                         .thenApply(revoked -> {
                             if (revoked) {
                                 throw BearerRefusal.invalidToken("the token has been revoked");
@@ -102,14 +83,5 @@ public class BearerAuthenticator {
             throw BearerRefusal.missing();
         }
         return header.substring(BEARER.length()).trim();
-    }
-
-    private static String sha256(String token) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII));
-            return Base64.getEncoder().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -7,12 +7,12 @@ import java.util.concurrent.CompletionStage;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.smartguard.commons.jwt.ValidatedToken;
+import org.smartguard.gateway.redis.LocalRedis;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.Startup;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -33,13 +33,13 @@ public class RateLimiter {
     private final Counter refusedPatient;
     private final Counter refusedAddress;
 
-    RateLimiter(RateLimitConfig config, ReactiveRedisDataSource redis, MeterRegistry meters) {
+    RateLimiter(RateLimitConfig config, LocalRedis redis, MeterRegistry meters) {
         this.config = config;
         this.clientLimits = Map.copyOf(config.clientLimits());
         this.routeLimits = Map.copyOf(config.routeLimits());
         this.addressPaths = List.copyOf(config.address().paths());
         this.window = new FaultTolerantWindow(
-                new RedisSlidingWindow(redis.getRedis(), config.redisTimeout()),
+                new RedisSlidingWindow(redis::send, config.redisTimeout()),
                 new LocalSlidingWindow(config.localMaxKeys(), config.window(), System::currentTimeMillis),
                 config.faultTolerant(), config.redisRetryInterval(), System::currentTimeMillis);
         Gauge.builder("smartguard.gateway.ratelimit.redis.available", window, shared -> shared.redisAvailable() ? 1 : 0)

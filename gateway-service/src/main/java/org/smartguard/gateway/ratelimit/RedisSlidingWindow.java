@@ -10,12 +10,12 @@ import java.util.HexFormat;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.redis.client.Command;
-import io.vertx.mutiny.redis.client.Redis;
-import io.vertx.mutiny.redis.client.Request;
-import io.vertx.mutiny.redis.client.Response;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 
 /**
  * The shared window: one atomic Lua script call per request ({@code sliding-window.lua}), so every gateway replica
@@ -27,13 +27,14 @@ final class RedisSlidingWindow implements SlidingWindow {
     private static final String SCRIPT = load();
     private static final String SHA = sha1(SCRIPT);
 
-    private final Redis redis;
+    /** Sends one command: in the gateway {@code LocalRedis::send}, the connection of the caller's event loop. */
+    private final Function<Request, Uni<Response>> redis;
     private final Duration timeout;
     /** Members of the sorted set must be unique per admission; a random prefix per instance and a counter. */
     private final String memberPrefix = UUID.randomUUID() + ":";
     private final AtomicLong sequence = new AtomicLong();
 
-    RedisSlidingWindow(Redis redis, Duration timeout) {
+    RedisSlidingWindow(Function<Request, Uni<Response>> redis, Duration timeout) {
         this.redis = redis;
         this.timeout = timeout;
     }
@@ -51,7 +52,7 @@ final class RedisSlidingWindow implements SlidingWindow {
     }
 
     private Uni<Response> run(Request call, String key, int limit, Duration window, String member) {
-        return redis.send(call.arg(1).arg(key).arg(limit).arg(window.toMillis()).arg(member));
+        return redis.apply(call.arg(1).arg(key).arg(limit).arg(window.toMillis()).arg(member));
     }
 
     private static String load() {

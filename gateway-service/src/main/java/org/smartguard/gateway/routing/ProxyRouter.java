@@ -1,5 +1,6 @@
 package org.smartguard.gateway.routing;
 
+import java.net.ConnectException;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -16,6 +18,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import org.jboss.logging.Logger;
 import org.smartguard.commons.audit.AuditEventType;
+import org.smartguard.commons.revocation.RevocationUnavailable;
 import org.smartguard.gateway.audit.AuditedRequest;
 import org.smartguard.gateway.audit.RequestAudit;
 import org.smartguard.gateway.auth.AccessPolicy;
@@ -43,7 +46,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -85,7 +87,7 @@ public class ProxyRouter {
     private final long maxBodyBytes;
     private final Duration bodyTimeout;
     private final RequestAudit audit;
-    private HttpClient client;
+    private UpstreamClients clients;
 
     ProxyRouter(GatewayRoutesConfig config, AccessPolicy policy, BearerAuthenticator authenticator, RateLimiter rateLimiter,
             CorsPolicy cors, ResponseHeaders responseHeaders, ClientAddresses clientAddresses, IpRules ipRules, BotRules botRules,
@@ -109,12 +111,19 @@ public class ProxyRouter {
     }
 
     void register(@Observes Router router, Vertx vertx) {
-        client = vertx.createHttpClient(new HttpClientOptions()
+        clients = new UpstreamClients(vertx, new HttpClientOptions()
                         .setKeepAlive(true)
                         .setConnectTimeout((int) timeouts.connectTimeout().toMillis())
                         .setDecompressionSupported(false),
                 new PoolOptions().setHttp1MaxSize(timeouts.maxConnections()));
         router.route().order(Integer.MIN_VALUE).handler(this::dispatch);
+    }
+
+    @PreDestroy
+    void closeClients() {
+        if (clients != null) {
+            clients.close();
+        }
     }
 
     private void dispatch(RoutingContext context) {
@@ -233,6 +242,8 @@ public class ProxyRouter {
             RateLimitHeaders.write(exceeded.decision(), response);
             OperationOutcomes.send(response, 429, "throttled", RATE_LIMITED, exceeded.getMessage());
             audit.refused(audited, AuditEventType.RATE_LIMITED, 429, RATE_LIMITED);
+        } else if (cause instanceof RevocationUnavailable unavailable) {
+            refuse(audited, response, 503, "transient", RevocationUnavailable.CODE, unavailable.getMessage());
         } else if (cause instanceof RateLimitStoreUnavailable unavailable) {
             refuse(audited, response, 503, "transient", "SG-GW-RATE-LIMIT-UNAVAILABLE", unavailable.getMessage());
         } else {
@@ -257,7 +268,7 @@ public class ProxyRouter {
                 .setPort(upstream.port())
                 .setURI(query == null ? request.path() : request.path() + "?" + query)
                 .setHeaders(ForwardedHeaders.upstreamRequest(request, audited.requestId(), upstream, audited.clientAddress(), scheme));
-        client.request(options)
+        clients.current().request(options)
                 .compose(upstreamRequest -> {
                     sent.set(upstreamRequest);
                     // a client that goes away must not leave the service working (or streaming) for nobody
@@ -294,8 +305,9 @@ public class ProxyRouter {
             if (piped.succeeded()) {
                 upstreamRequest.idleTimeout(timeouts.responseTimeout().toMillis());
             } else {
-                upstreamRequest.reset(0, piped.cause());
+                // failed first: the reset fails the response at once when the upstream connection is on this event loop
                 result.tryFail(piped.cause());
+                upstreamRequest.reset(0, piped.cause());
             }
         });
         upstreamRequest.response().onComplete(answer -> {
@@ -377,6 +389,11 @@ public class ProxyRouter {
         if (timedOut) {
             OperationOutcomes.send(response, 504, "timeout", "SG-GW-UPSTREAM-TIMEOUT", "the " + upstream.name() + " service did not answer in time");
             audit.upstreamFailed(audited, 504, "SG-GW-UPSTREAM-TIMEOUT");
+        } else if (failure instanceof ConnectException) {
+            // refused: the request never reached the service (stopped, restarting), so the client may safely retry
+            response.putHeader("Retry-After", "1");
+            OperationOutcomes.send(response, 503, "transient", "SG-GW-UPSTREAM-UNAVAILABLE", "the " + upstream.name() + " service is unavailable; retry shortly");
+            audit.upstreamFailed(audited, 503, "SG-GW-UPSTREAM-UNAVAILABLE");
         } else {
             OperationOutcomes.send(response, 502, "transient", "SG-GW-UPSTREAM-FAILED", "the " + upstream.name() + " service is unavailable");
             audit.upstreamFailed(audited, 502, "SG-GW-UPSTREAM-FAILED");

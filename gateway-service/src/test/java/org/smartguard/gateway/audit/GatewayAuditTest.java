@@ -146,10 +146,10 @@ class GatewayAuditTest {
     void aServiceThatIsDownIsAuditedAsASeriousFailure() {
         String requestId = newRequestId();
         given().auth().oauth2(TestAuthority.patientToken("audit-p2", "patient/*.rs")).header("X-Request-Id", requestId)
-                .when().get("/down/anything").then().statusCode(502);
+                .when().get("/down/anything").then().statusCode(503);
 
         JsonObject event = topic.awaitEventContaining(requestId).event();
         assertEquals("8", event.getString("outcome"));
-        assertEquals("SG-GW-UPSTREAM-FAILED (502)", event.getString("outcomeDesc"));
+        assertEquals("SG-GW-UPSTREAM-UNAVAILABLE (503)", event.getString("outcomeDesc"));
     }
 }

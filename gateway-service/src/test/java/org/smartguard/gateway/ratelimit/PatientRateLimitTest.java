@@ -25,7 +25,6 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.redis.client.Redis;
 import org.smartguard.commons.testing.TestAuthority;
 
 /**
@@ -96,7 +95,7 @@ class PatientRateLimitTest {
         try {
             // a second gateway replica: the same Lua script on the same Redis, counting the same patient's key
             RedisSlidingWindow otherReplica = new RedisSlidingWindow(
-                    Redis.createClient(vertx, SharedSlidingWindowTest.options("redis://127.0.0.1:6379")), Duration.ofSeconds(5));
+                    SharedSlidingWindowTest.redis(vertx, SharedSlidingWindowTest.options("redis://127.0.0.1:6379")), Duration.ofSeconds(5));
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             List<CompletableFuture<Integer>> viaGateway = new ArrayList<>();
             List<CompletableFuture<RateDecision>> viaOtherReplica = new ArrayList<>();

@@ -11,13 +11,17 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.redis.client.Redis;
+import io.smallrye.mutiny.Uni;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import io.vertx.redis.client.RedisOptions;
 
 /** The Lua window against the real Redis, through two independent clients standing in for two gateway replicas. */
@@ -32,8 +36,8 @@ class SharedSlidingWindowTest {
     @BeforeAll
     static void twoReplicas() {
         vertx = Vertx.vertx();
-        replicaA = new RedisSlidingWindow(Redis.createClient(vertx, options("redis://127.0.0.1:6379")), Duration.ofSeconds(5));
-        replicaB = new RedisSlidingWindow(Redis.createClient(vertx, options("redis://127.0.0.1:6379")), Duration.ofSeconds(5));
+        replicaA = new RedisSlidingWindow(redis(vertx, options("redis://127.0.0.1:6379")), Duration.ofSeconds(5));
+        replicaB = new RedisSlidingWindow(redis(vertx, options("redis://127.0.0.1:6379")), Duration.ofSeconds(5));
     }
 
     @AfterAll
@@ -44,6 +48,12 @@ class SharedSlidingWindowTest {
     /** A client like the gateway's (quarkus.redis.max-pool-waiting): a burst waits for a connection, never fails. */
     static RedisOptions options(String url) {
         return new RedisOptions().setConnectionString(url).setMaxPoolSize(8).setMaxPoolWaiting(2048);
+    }
+
+    /** A replica's way to send a command: its own pooled client. */
+    static Function<Request, Uni<Response>> redis(Vertx vertx, RedisOptions options) {
+        Redis client = Redis.createClient(vertx.getDelegate(), options);
+        return request -> Uni.createFrom().completionStage(() -> client.send(request).toCompletionStage());
     }
 
     private static String uniqueKey() {

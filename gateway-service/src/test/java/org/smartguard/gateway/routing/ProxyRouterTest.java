@@ -106,13 +106,14 @@ class ProxyRouterTest {
     }
 
     @Test
-    void anUpstreamThatIsDownIs502AsOperationOutcome() {
+    void anUpstreamThatRefusesTheConnectionIs503WithRetryAfterAsOperationOutcome() {
         given().auth().oauth2(READER).when().get("/down/anything")
-                .then().statusCode(502)
+                .then().statusCode(503)
+                .header("Retry-After", "1")
                 .contentType("application/fhir+json")
                 .body("resourceType", is("OperationOutcome"))
                 .body("issue[0].code", is("transient"))
-                .body("issue[0].details.text", is("SG-GW-UPSTREAM-FAILED"));
+                .body("issue[0].details.text", is("SG-GW-UPSTREAM-UNAVAILABLE"));
     }
 
     @Test

@@ -1,0 +1,149 @@
+package org.smartguard.gateway.redis;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.impl.ContextInternal;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+/**
+ * Redis for the per-request calls (rate-limit script, denylist lookup), one pipelined connection per event loop,
+ * opened on that loop: a request's Redis call and its answer stay on the thread serving the request. A shared pool
+ * hands connections across the event loops, and on a busy two-core machine every request then paid thread wake-ups
+ * and context switches (the gateway ran at a fifth of HAProxy's throughput). A connection that fails is dropped and
+ * the next call on that loop opens a new one; so is one that has owed answers for longer than
+ * {@code quarkus.redis.timeout} (a Redis that hangs rather than closes). Callers own their own, shorter timeouts and
+ * what to do on failure. Off an event loop (tests, workers) calls go through a small shared pool. Settings are
+ * quarkus-redis-client's: {@code quarkus.redis.hosts} (the first host), {@code quarkus.redis.timeout} and
+ * {@code quarkus.redis.max-pool-waiting} (calls queued on one connection at most).
+ */
+@ApplicationScoped
+public class LocalRedis {
+
+    private final io.vertx.core.Vertx vertx;
+    private final Redis client;
+    private final long stallMillis;
+    private final ThreadLocal<Loop> loops = new ThreadLocal<>();
+    private final List<Loop> opened = new CopyOnWriteArrayList<>();
+
+    LocalRedis(Vertx vertx, @ConfigProperty(name = "quarkus.redis.hosts") List<String> hosts,
+            @ConfigProperty(name = "quarkus.redis.timeout", defaultValue = "10s") Duration stall,
+            @ConfigProperty(name = "quarkus.redis.max-pool-waiting", defaultValue = "4096") int maxWaiting) {
+        this.vertx = vertx.getDelegate();
+        this.stallMillis = stall.toMillis();
+        this.client = Redis.createClient(this.vertx, new RedisOptions()
+                .setConnectionString(hosts.get(0))
+                .setMaxWaitingHandlers(maxWaiting)
+                .setMaxPoolSize(4)
+                .setMaxPoolWaiting(maxWaiting));
+    }
+
+    /** Sends one command on the current event loop's connection. */
+    public Uni<Response> send(Request request) {
+        Context context = io.vertx.core.Vertx.currentContext();
+        if (context == null || !context.isEventLoopContext()) {
+            return Uni.createFrom().completionStage(() -> client.send(request).toCompletionStage());
+        }
+        Loop loop = loops.get();
+        if (loop == null) {
+            loop = new Loop(((ContextInternal) context).unwrap());
+            loops.set(loop);
+            opened.add(loop);
+        }
+        Loop current = loop;
+        return Uni.createFrom().completionStage(() -> current.send(request).toCompletionStage());
+    }
+
+    @PreDestroy
+    void close() {
+        opened.forEach(Loop::close);
+        client.close();
+    }
+
+    /** The connection of one event loop; touched only by that loop's thread. */
+    private final class Loop {
+
+        private final ContextInternal context;
+        private final long watchdog;
+        private Future<RedisConnection> connection;
+        /** Calls (and the connect) not answered yet, and when the connection last answered or got its first call. */
+        private int owed;
+        private long progressAt;
+
+        Loop(ContextInternal context) {
+            this.context = context;
+            this.watchdog = vertx.setPeriodic(Math.max(100, stallMillis / 4), ignored -> context.runOnContext(tick -> dropIfStalled()));
+        }
+
+        Future<Response> send(Request request) {
+            if (connection == null) {
+                connect();
+            }
+            if (owed++ == 0) {
+                progressAt = System.nanoTime();
+            }
+            return connection.compose(open -> open.send(request)).andThen(answered -> {
+                if (owed > 0) { // a call of a connection dropped meanwhile is no longer owed
+                    owed--;
+                }
+                progressAt = System.nanoTime();
+            });
+        }
+
+        private void connect() {
+            Promise<RedisConnection> opening = context.promise();
+            // opened on the loop's own context (not the request's duplicate), so its callbacks run on this thread
+            context.runOnContext(ignored -> client.connect().onComplete(opening));
+            Future<RedisConnection> future = opening.future();
+            connection = future;
+            future.onComplete(opened -> {
+                if (opened.failed()) {
+                    forget(future);
+                } else if (connection != future) {
+                    opened.result().close(); // given up on while connecting
+                } else {
+                    opened.result().exceptionHandler(failure -> forget(future)).endHandler(ended -> forget(future));
+                }
+            });
+        }
+
+        private void dropIfStalled() {
+            if (connection != null && owed > 0 && System.nanoTime() - progressAt > stallMillis * 1_000_000) {
+                forget(connection);
+            }
+        }
+
+        private void forget(Future<RedisConnection> broken) {
+            if (connection == broken) {
+                connection = null;
+                owed = 0;
+                if (broken.succeeded()) {
+                    broken.result().close();
+                }
+            }
+        }
+
+        void close() {
+            vertx.cancelTimer(watchdog);
+            Future<RedisConnection> open = connection;
+            if (open != null && open.succeeded()) {
+                open.result().close();
+            }
+        }
+    }
+}
