@@ -14,6 +14,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.keys.KeyCommands;
 import io.quarkus.redis.datasource.value.ValueCommands;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 
 /**
@@ -24,6 +25,7 @@ import io.quarkus.scheduler.Scheduled;
  * Rows are deleted once their token has expired.
  */
 @ApplicationScoped
+@Startup // created during start-up, in order, never first by a scheduler thread
 public class DenylistCopy {
 
     private static final Logger LOG = Logger.getLogger(DenylistCopy.class);
@@ -53,9 +55,12 @@ public class DenylistCopy {
         behind = true;
     }
 
-    // delayed: the first copy waits until start-up has finished creating the Redis and database clients
+    // Neither job runs before start-up has finished or during shutdown: a job that created this bean (and its Redis
+    // client) while start-up was creating the Redis clients raced Quarkus' client registry (a
+    // ConcurrentModificationException failed a test's start in a clean-clone run), and one running while the
+    // application stopped found no EntityManagerFactory.
     @Scheduled(every = "${smartguard.auth.revocation.copy-check-interval:1s}", delayed = "1s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void copyWhenBehind() {
         try {
             if (!behind && keys.exists(COPIED_MARKER)) {
@@ -85,7 +90,8 @@ public class DenylistCopy {
         return rows.size();
     }
 
-    @Scheduled(every = "${smartguard.auth.revocation.sweep-interval:1m}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${smartguard.auth.revocation.sweep-interval:1m}", delayed = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     @Transactional
     void sweepExpired() {
         RevokedAccessToken.deleteExpired(Instant.now());
