@@ -3,6 +3,10 @@
 # DURATION, WARMUP, CONNECTIONS, THREADS.
 DURATION="${BENCH_DURATION:-20s}"
 WARMUP="${BENCH_WARMUP:-10s}"
+# A Java service's warm-up: on 2 cores the JIT competes with the load for a CPU and needs minutes, not seconds,
+# to settle (the gateway measured 610, 1,195, 1,800, 2,530, 3,070 req/s in its first five 20 s runs, then ~3,300).
+# A figure taken earlier measures the compiler, not the service a long-running deployment is.
+JVM_WARMUP="${BENCH_JVM_WARMUP:-90s}"
 CONNECTIONS="${BENCH_CONNECTIONS:-32}"
 THREADS="${BENCH_THREADS:-2}"
 PATIENTS="${BENCH_PATIENTS:-1000}"
@@ -79,11 +83,14 @@ start_nginx() {
   nginx -c "$work/nginx.conf" -p "$work" -e "$work/nginx-error.log" || die "nginx did not start; see $work/nginx-error.log"
 }
 
-# start_java NAME JAR [ENV=VALUE...]: a service in the background, logging to $work/NAME.log
+# start_java NAME JAR [ENV=VALUE...]: a service in the background, logging to $work/NAME.log. BENCH_JAVA_OPTS adds
+# JVM options to every service, @NAME@ replaced by its name: a profile of each, e.g.
+#   BENCH_JAVA_OPTS='-XX:StartFlightRecording=filename=/tmp/@NAME@.jfr,settings=profile' bench/run gateway
 start_java() {
-  local name="$1" jar="$2"
+  local name="$1" jar="$2" opts=()
   shift 2
-  env "$@" java -jar "$jar" >"$work/$name.log" 2>&1 &
+  [[ -n "${BENCH_JAVA_OPTS:-}" ]] && read -r -a opts <<<"${BENCH_JAVA_OPTS//@NAME@/$name}"
+  env "$@" java "${opts[@]}" -jar "$jar" >"$work/$name.log" 2>&1 &
   bench_pids+=($!)
 }
 

@@ -5,7 +5,8 @@
 # publisher on), GET Patient/{id} and GET Observation?patient=X&category=vital-signs&_count=50, each straight to the
 # fhir-service and through the gateway (JWT check, per-patient Redis limit, audit), side by side.
 # Settings (env): BENCH_PATIENTS [1000] BENCH_OBSERVATIONS [20] BENCH_LOAD_THREADS [4] and lib.sh's BENCH_DURATION,
-# BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_THREADS. BENCH_SOAK=true then runs bench/soak/run.sh on this stack.
+# BENCH_WARMUP, BENCH_JVM_WARMUP (each read and search target), BENCH_CONNECTIONS, BENCH_THREADS. BENCH_SOAK=true then
+# runs bench/soak/run.sh on this stack.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -65,10 +66,10 @@ count="$(curl -s -H "Authorization: Bearer $token" "http://127.0.0.1:$GATEWAY_PO
 ((count > 0)) || die "the search for $patient's vital signs found nothing"
 
 search='/fhir/Observation?patient={patient}&category=vital-signs&_count=50'
-measure "read Patient, fhir-service direct" $FHIR_PORT
-measure "read Patient, through the gateway" $GATEWAY_PORT
-measure "search vital signs, fhir-service direct" $FHIR_PORT "$search"
-measure "search vital signs, through the gateway" $GATEWAY_PORT "$search"
+WARMUP="$JVM_WARMUP" measure "read Patient, fhir-service direct" $FHIR_PORT
+WARMUP="$JVM_WARMUP" measure "read Patient, through the gateway" $GATEWAY_PORT
+WARMUP="$JVM_WARMUP" measure "search vital signs, fhir-service direct" $FHIR_PORT "$search"
+WARMUP="$JVM_WARMUP" measure "search vital signs, through the gateway" $GATEWAY_PORT "$search"
 
 java "$root/bench/common/BenchReport.java" "$rows" "$root/bench/results" fhir \
   "FHIR server ($PATIENTS patients x $OBSERVATIONS observations, $CONNECTIONS connections, patient tokens)" "bench/run fhir" \

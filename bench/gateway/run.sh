@@ -5,10 +5,11 @@
 #   3. HAProxy jwt_verify + stick table per patient (the established peer doing the same job)
 #   4. SMART Guard gateway          (JWT validation against the JWKS, revocation check and per-patient sliding window
 #                                    in Redis, durable audit of every request)
-# Each target gets the same warm-up (long enough for the JVM's JIT) and then the same wrk load with tokens of
+# Each target gets a warm-up (BENCH_WARMUP, and BENCH_JVM_WARMUP [90s] for the gateway, whose JIT needs it on two
+# cores) and then the same wrk load with tokens of
 # BENCH_PATIENTS distinct patients; then a second pass with one connection: the latency each proxy adds at low load.
 # Ports BENCH_PORT_BASE+1..4 (28001-28004; the e2e stack holds 18080-18083); the run refuses to start if one is in use.
-# Settings (env): BENCH_DURATION [20s] BENCH_WARMUP [30s] BENCH_CONNECTIONS [32] BENCH_THREADS [2] BENCH_PATIENTS [1000]
+# Settings (env): BENCH_DURATION [20s] BENCH_WARMUP [30s] BENCH_JVM_WARMUP [90s] BENCH_CONNECTIONS [32] BENCH_THREADS [2] BENCH_PATIENTS [1000]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -58,7 +59,11 @@ done
 targets=("upstream direct" $JWKS_PORT "nginx reverse proxy" $NGINX_PORT "HAProxy jwt_verify + stick table" $HAPROXY_PORT
   "SMART Guard gateway" $GATEWAY_PORT)
 : >"$rows"
-for ((i = 0; i < ${#targets[@]}; i += 2)); do measure "${targets[i]}" "${targets[i + 1]}"; done
+for ((i = 0; i < ${#targets[@]}; i += 2)); do
+  # the proxies written in C need no more than the common warm-up; the gateway runs on the JVM
+  if [[ "${targets[i + 1]}" == "$GATEWAY_PORT" ]]; then WARMUP="$JVM_WARMUP" measure "${targets[i]}" "${targets[i + 1]}"
+  else measure "${targets[i]}" "${targets[i + 1]}"; fi
+done
 # one connection, one request at a time: what each proxy adds to a request's latency when nothing queues
 loaded_rows="$rows" rows="$single_rows" CONNECTIONS=1 THREADS=1 WARMUP=0
 : >"$rows"

@@ -7,13 +7,16 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.jboss.logging.Logger;
 import org.smartguard.commons.audit.AuditPublisher;
 
 /**
- * Moves the gateway's audit events off the event loop into the publisher's spool. Publishing fsyncs, and the spool
+ * Moves the gateway's audit events off the event loop into the publisher's spool. The event loop only queues what
+ * an event needs (an {@link org.smartguard.commons.audit.AuditEventBuilder}'s {@code build}); the FHIR model is
+ * built here, on the writer's thread, not on the thread that serves requests. Publishing fsyncs, and the spool
  * writes one append at a time, so one writer thread takes everything waiting (up to {@code maxBatch}) and publishes
  * it as one append: one fsync per batch, so the busier the gateway, the larger the batches (group commit). The queue
  * is bounded; when it is nearly full the gateway is {@link #saturated()} and refuses new requests rather than
@@ -24,7 +27,7 @@ final class AuditWriter implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(AuditWriter.class);
 
     private final AuditPublisher publisher;
-    private final BlockingQueue<AuditEvent> queue;
+    private final BlockingQueue<Supplier<List<AuditEvent>>> queue;
     private final int maxBatch;
     private final int reserve;
     private final AtomicLong lost = new AtomicLong();
@@ -42,13 +45,11 @@ final class AuditWriter implements AutoCloseable {
         this.writer.start();
     }
 
-    /** Queues events without blocking. */
-    void offer(List<AuditEvent> events) {
-        for (AuditEvent event : events) {
-            if (!queue.offer(event)) {
-                lost.incrementAndGet();
-                LOG.errorf("audit queue full: an audit event of the gateway was lost (%d so far)", lost.get());
-            }
+    /** Queues the events {@code events} will build, without blocking. */
+    void offer(Supplier<List<AuditEvent>> events) {
+        if (!queue.offer(events)) {
+            lost.incrementAndGet();
+            LOG.errorf("audit queue full: an audit event of the gateway was lost (%d so far)", lost.get());
         }
     }
 
@@ -67,15 +68,19 @@ final class AuditWriter implements AutoCloseable {
     }
 
     private void writeUntilClosed() {
+        List<Supplier<List<AuditEvent>>> waiting = new ArrayList<>(maxBatch);
         List<AuditEvent> batch = new ArrayList<>(maxBatch);
         while (!closing || !queue.isEmpty()) {
             try {
-                AuditEvent first = queue.poll(200, TimeUnit.MILLISECONDS);
+                Supplier<List<AuditEvent>> first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
-                batch.add(first);
-                queue.drainTo(batch, maxBatch - 1);
+                waiting.add(first);
+                queue.drainTo(waiting, maxBatch - 1);
+                for (Supplier<List<AuditEvent>> events : waiting) {
+                    batch.addAll(events.get());
+                }
                 publisher.publishAll(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -83,6 +88,7 @@ final class AuditWriter implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.errorf(e, "%d audit events of the gateway could not be stored", batch.size());
             } finally {
+                waiting.clear();
                 batch.clear();
             }
         }

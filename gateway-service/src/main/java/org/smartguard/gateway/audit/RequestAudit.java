@@ -1,5 +1,7 @@
 package org.smartguard.gateway.audit;
 
+import java.time.Instant;
+
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -86,7 +88,8 @@ public class RequestAudit {
         return event.client(token.clientId(), request.clientAddress()).tokenId(token.jti());
     }
 
+    /** The decision's time is taken now; the event is built on the writer's thread. */
     private void publish(AuditEventBuilder builder) {
-        writer.offer(builder.build());
+        writer.offer(builder.recorded(Instant.now())::build);
     }
 }

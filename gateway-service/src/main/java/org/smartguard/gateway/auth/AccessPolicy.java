@@ -33,11 +33,12 @@ public class AccessPolicy {
         return false;
     }
 
-    /** @throws BearerRefusal when the token may not use this path */
-    public void checkScope(String path, ValidatedToken token) {
+    /** Why the token may not use this path, or null when it may. */
+    public BearerRefusal scopeRefusal(String path, ValidatedToken token) {
         if ((path.equals(auditPrefix) || path.startsWith(auditPrefix + "/"))
                 && SmartScopes.parseLenient(token.scope()).understood().permits("AuditEvent", Permission.READ).isEmpty()) {
-            throw BearerRefusal.insufficientScope("the audit API needs a scope that permits reading AuditEvent");
+            return BearerRefusal.insufficientScope("the audit API needs a scope that permits reading AuditEvent");
         }
+        return null;
     }
 }

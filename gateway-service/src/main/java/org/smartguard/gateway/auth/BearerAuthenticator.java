@@ -3,7 +3,7 @@ package org.smartguard.gateway.auth;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,13 +16,18 @@ import org.smartguard.commons.jwt.VerifiedTokenCache;
 import org.smartguard.commons.revocation.RevocationCheck;
 import org.smartguard.commons.urls.PublicUrls;
 
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
  * Authenticates a request by its bearer token: exactly one {@code Authorization: Bearer} header and no token in
- * the query string, a JWT the shared validator accepts, whose {@code jti} is not revoked ({@link RevocationCheck}).
- * Verified tokens are cached until they expire ({@link VerifiedTokenCache}), so only the revocation check (one Redis
- * command) is paid per request.
+ * the query string, a JWT the shared validator accepts. Verified tokens are cached until they expire
+ * ({@link VerifiedTokenCache}): a known token costs one hash and no scheduling. Whether the token's {@code jti} is
+ * revoked is the caller's next step: asked in the same Redis call as the rate limit
+ * ({@link org.smartguard.gateway.ratelimit.RateLimiter#admitPatientRequest}), or by {@link #notRevoked} when the
+ * request is refused before it is counted.
  */
 @ApplicationScoped
 public class BearerAuthenticator {
@@ -39,32 +44,40 @@ public class BearerAuthenticator {
         this.revocation = revocation;
     }
 
-    /**
-     * Completes with the token, or fails with {@link BearerRefusal} (or
-     * {@link org.smartguard.commons.revocation.RevocationUnavailable} when revocation cannot be checked).
-     */
-    public CompletionStage<ValidatedToken> authenticate(HttpServerRequest request) {
+    /** Completes with the verified token (revocation not checked yet), or fails with {@link BearerRefusal}. */
+    public Future<ValidatedToken> authenticate(HttpServerRequest request) {
         String token;
         try {
             token = bearerToken(request);
         } catch (BearerRefusal refusal) {
-            return CompletableFuture.failedFuture(refusal);
+            return Future.failedFuture(refusal);
         }
-        return validator.validate(token)
-                .exceptionally(failure -> {
-                    Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
-                    if (cause instanceof InvalidTokenException invalid) {
-                        throw BearerRefusal.invalidToken(invalid.getMessage());
-                    }
-                    throw new IllegalStateException(cause);
-                })
-                .thenCompose(valid -> revocation.isRevoked(valid.jti())
-                        .thenApply(revoked -> {
-                            if (revoked) {
-                                throw BearerRefusal.invalidToken("the token has been revoked");
-                            }
-                            return valid;
-                        }));
+        ValidatedToken known = validator.cached(token);
+        if (known != null) {
+            return Future.succeededFuture(known);
+        }
+        return onCallersContext(validator.validate(token)).recover(failure -> {
+            Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+            if (cause instanceof InvalidTokenException invalid) {
+                return Future.failedFuture(BearerRefusal.invalidToken(invalid.getMessage()));
+            }
+            return Future.failedFuture(new IllegalStateException(cause));
+        });
+    }
+
+    /**
+     * Completes with the token when its {@code jti} is not revoked; fails with {@link BearerRefusal} when it is, or
+     * with {@link org.smartguard.commons.revocation.RevocationUnavailable} when that cannot be known.
+     */
+    public Future<ValidatedToken> notRevoked(ValidatedToken token) {
+        return onCallersContext(revocation.isRevoked(token.jti()))
+                .compose(revoked -> revoked ? Future.failedFuture(BearerRefusal.revoked()) : Future.succeededFuture(token));
+    }
+
+    /** A stage that may complete on another thread (a JWKS or list fetch), continued on the request's context. */
+    private static <T> Future<T> onCallersContext(CompletionStage<T> stage) {
+        Context context = Vertx.currentContext();
+        return context == null ? Future.fromCompletionStage(stage) : Future.fromCompletionStage(stage, context);
     }
 
     private static String bearerToken(HttpServerRequest request) {

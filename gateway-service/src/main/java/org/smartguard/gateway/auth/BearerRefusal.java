@@ -29,6 +29,11 @@ public class BearerRefusal extends RuntimeException {
         return new BearerRefusal(401, "invalid_token", "SG-GW-401-INVALID-TOKEN", message);
     }
 
+    /** The token is on the denylist. */
+    public static BearerRefusal revoked() {
+        return invalidToken("the token has been revoked");
+    }
+
     static BearerRefusal insufficientScope(String message) {
         return new BearerRefusal(403, "insufficient_scope", "SG-GW-403-SCOPE", message);
     }

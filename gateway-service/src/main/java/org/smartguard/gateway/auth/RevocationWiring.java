@@ -24,8 +24,9 @@ public class RevocationWiring {
     @Singleton
     RevocationCheck revocationCheck(RevocationConfig config, LocalRedis redis, MeterRegistry meters) {
         // the event loop's own Redis connection, like the rate-limit script: no hop to another loop per request
-        return RevocationMetrics.registered(new RevocationCheck(key -> redis.send(Request.cmd(Command.EXISTS).arg(key))
-                .map(found -> found.toInteger() > 0).subscribeAsCompletionStage(), config), meters);
+        // (its own timeout, redis-timeout, applies on top of this call's)
+        return RevocationMetrics.registered(new RevocationCheck(key -> redis.send(Request.cmd(Command.EXISTS).arg(key), config.redisTimeout().toMillis())
+                .map(found -> found.toInteger() > 0).toCompletionStage(), config), meters);
     }
 
     @Produces

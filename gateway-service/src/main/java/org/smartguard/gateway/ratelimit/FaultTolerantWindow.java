@@ -1,13 +1,12 @@
 package org.smartguard.gateway.ratelimit;
 
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 import org.jboss.logging.Logger;
+
+import io.vertx.core.Future;
 
 /**
  * Redis first; while Redis fails, what {@code faultTolerant} says, like Kong's {@code fault_tolerant}: count
@@ -19,7 +18,7 @@ final class FaultTolerantWindow implements SlidingWindow {
 
     private static final Logger LOG = Logger.getLogger(FaultTolerantWindow.class);
 
-    private final SlidingWindow redis;
+    private final RedisSlidingWindow redis;
     private final SlidingWindow local;
     private final boolean faultTolerant;
     private final long retryIntervalMillis;
@@ -28,7 +27,7 @@ final class FaultTolerantWindow implements SlidingWindow {
     private volatile long retryRedisAt;
     private final AtomicLong localDecisions = new AtomicLong();
 
-    FaultTolerantWindow(SlidingWindow redis, SlidingWindow local, boolean faultTolerant, Duration retryInterval,
+    FaultTolerantWindow(RedisSlidingWindow redis, SlidingWindow local, boolean faultTolerant, Duration retryInterval,
             LongSupplier clockMillis) {
         this.redis = redis;
         this.local = local;
@@ -38,33 +37,51 @@ final class FaultTolerantWindow implements SlidingWindow {
     }
 
     @Override
-    public CompletionStage<RateDecision> admit(String key, int limit, Duration window) {
-        long retryAt = retryRedisAt;
-        if (retryAt != 0 && clockMillis.getAsLong() < retryAt) {
+    public Future<RateDecision> admit(String key, int limit, Duration window) {
+        if (!redisInUse()) {
             return withoutRedis(key, limit, window);
         }
-        return redis.admit(key, limit, window)
-                .thenApply(decision -> {
-                    if (retryRedisAt != 0) {
-                        retryRedisAt = 0;
-                        LOG.info("Redis answers again: rate limits are shared by all replicas again");
-                    }
-                    return decision;
-                })
-                .exceptionallyCompose(failure -> {
-                    if (retryRedisAt == 0) {
-                        Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-                        LOG.warnf("Redis failed (%s): rate limits %s until it answers again", String.valueOf(cause),
-                                faultTolerant ? "are counted per replica" : "refuse every request");
-                    }
-                    retryRedisAt = clockMillis.getAsLong() + retryIntervalMillis;
-                    return withoutRedis(key, limit, window);
-                });
+        return redis.admit(key, limit, window).transform(answer -> {
+            if (answer.succeeded()) {
+                redisAnswered();
+                return Future.succeededFuture(answer.result());
+            }
+            redisFailed(answer.cause());
+            return withoutRedis(key, limit, window);
+        });
     }
 
-    private CompletionStage<RateDecision> withoutRedis(String key, int limit, Duration window) {
+    /** The shared window, which the caller may ask along with the denylist ({@link RedisSlidingWindow#admitUnlessRevoked}). */
+    RedisSlidingWindow shared() {
+        return redis;
+    }
+
+    /** False during the retry interval after a Redis failure. */
+    boolean redisInUse() {
+        long retryAt = retryRedisAt;
+        return retryAt == 0 || clockMillis.getAsLong() >= retryAt;
+    }
+
+    /** Redis answered a call about this window. */
+    void redisAnswered() {
+        if (retryRedisAt != 0) {
+            retryRedisAt = 0;
+            LOG.info("Redis answers again: rate limits are shared by all replicas again");
+        }
+    }
+
+    /** A call about this window failed: Redis is skipped for the retry interval. */
+    void redisFailed(Throwable failure) {
+        if (retryRedisAt == 0) {
+            LOG.warnf("Redis failed (%s): rate limits %s until it answers again", String.valueOf(failure),
+                    faultTolerant ? "are counted per replica" : "refuse every request");
+        }
+        retryRedisAt = clockMillis.getAsLong() + retryIntervalMillis;
+    }
+
+    private Future<RateDecision> withoutRedis(String key, int limit, Duration window) {
         if (!faultTolerant) {
-            return CompletableFuture.failedFuture(new RateLimitStoreUnavailable());
+            return Future.failedFuture(new RateLimitStoreUnavailable());
         }
         localDecisions.incrementAndGet();
         return local.admit(key, limit, window);

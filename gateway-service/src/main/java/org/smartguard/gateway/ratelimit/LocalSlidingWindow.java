@@ -2,12 +2,12 @@ package org.smartguard.gateway.ratelimit;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.function.LongSupplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+
+import io.vertx.core.Future;
 
 /**
  * The same sliding-window log as the Lua script, in this replica's memory: used while Redis is unreachable, so
@@ -25,7 +25,7 @@ final class LocalSlidingWindow implements SlidingWindow {
     }
 
     @Override
-    public CompletionStage<RateDecision> admit(String key, int limit, Duration window) {
+    public Future<RateDecision> admit(String key, int limit, Duration window) {
         ArrayDeque<Long> admissions = windows.get(key, ignored -> new ArrayDeque<>());
         long now = clockMillis.getAsLong();
         long windowMillis = window.toMillis();
@@ -38,7 +38,7 @@ final class LocalSlidingWindow implements SlidingWindow {
                 admissions.addLast(now);
             }
             long reset = admissions.isEmpty() ? windowMillis : admissions.peekFirst() + windowMillis - now;
-            return CompletableFuture.completedFuture(new RateDecision(admitted, limit, limit - admissions.size(), reset));
+            return Future.succeededFuture(new RateDecision(admitted, limit, limit - admissions.size(), reset));
         }
     }
 }

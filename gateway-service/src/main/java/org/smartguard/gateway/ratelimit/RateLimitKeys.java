@@ -3,7 +3,6 @@ package org.smartguard.gateway.ratelimit;
 import org.smartguard.commons.jwt.ValidatedToken;
 import org.smartguard.gateway.patient.PatientOfRequest;
 
-import io.vertx.core.http.HttpServerRequest;
 
 /** Whose budget a request spends: the patient it is about ({@link PatientOfRequest}), else the token's subject. */
 final class RateLimitKeys {
@@ -11,8 +10,8 @@ final class RateLimitKeys {
     private RateLimitKeys() {
     }
 
-    static String subjectOf(ValidatedToken token, HttpServerRequest request) {
-        String patient = PatientOfRequest.of(token, request);
+    /** @param patient the request's patient ({@link PatientOfRequest}), or null */
+    static String subjectOf(ValidatedToken token, String patient) {
         if (patient != null) {
             return "patient:" + patient;
         }

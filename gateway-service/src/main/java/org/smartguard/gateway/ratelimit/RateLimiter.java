@@ -2,11 +2,14 @@ package org.smartguard.gateway.ratelimit;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.smartguard.commons.jwt.ValidatedToken;
+import org.smartguard.commons.revocation.RevocationCheck;
+import org.smartguard.commons.tokens.RevokedTokenKeys;
+import org.smartguard.gateway.auth.BearerAuthenticator;
+import org.smartguard.gateway.auth.BearerRefusal;
 import org.smartguard.gateway.redis.LocalRedis;
 
 import io.micrometer.core.instrument.Counter;
@@ -14,12 +17,15 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
-import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.Future;
 
 /**
  * Decides whether a request fits its budget: authenticated requests per patient (see {@link RateLimitKeys}),
  * unauthenticated requests to the brute-force targets per client address. A client or route with its own budget
  * counts in its own window, so a portal and a clinical app with different budgets do not eat each other's.
+ * An authenticated request's revocation lookup rides on its count: one Redis script call answers both (a revoked
+ * token's request is refused and not counted), so a request costs one Redis round trip. While Redis is skipped
+ * after a failure, the revocation check and the window each decide as they do without Redis.
  */
 @ApplicationScoped
 @Startup // its metrics exist from the start, not from the first limited request
@@ -32,14 +38,19 @@ public class RateLimiter {
     private final List<String> addressPaths;
     private final Counter refusedPatient;
     private final Counter refusedAddress;
+    private final RevocationCheck revocation;
+    private final BearerAuthenticator authenticator;
 
-    RateLimiter(RateLimitConfig config, LocalRedis redis, MeterRegistry meters) {
+    RateLimiter(RateLimitConfig config, LocalRedis redis, RevocationCheck revocation, BearerAuthenticator authenticator,
+            MeterRegistry meters) {
         this.config = config;
+        this.revocation = revocation;
+        this.authenticator = authenticator;
         this.clientLimits = Map.copyOf(config.clientLimits());
         this.routeLimits = Map.copyOf(config.routeLimits());
         this.addressPaths = List.copyOf(config.address().paths());
         this.window = new FaultTolerantWindow(
-                new RedisSlidingWindow(redis::send, config.redisTimeout()),
+                new RedisSlidingWindow(redis, config.redisTimeout()),
                 new LocalSlidingWindow(config.localMaxKeys(), config.window(), System::currentTimeMillis),
                 config.faultTolerant(), config.redisRetryInterval(), System::currentTimeMillis);
         Gauge.builder("smartguard.gateway.ratelimit.redis.available", window, shared -> shared.redisAvailable() ? 1 : 0)
@@ -53,10 +64,13 @@ public class RateLimiter {
     }
 
     /**
-     * Counts an authenticated request. Completes with the decision to report in headers, or fails with
-     * {@link RateLimitExceeded} or {@link RateLimitStoreUnavailable}.
+     * Counts an authenticated request whose token is verified but not yet checked against the denylist. Completes
+     * with the decision to report in headers, or fails with {@link BearerRefusal} (revoked), {@link RateLimitExceeded},
+     * {@link RateLimitStoreUnavailable} or {@link org.smartguard.commons.revocation.RevocationUnavailable}.
+     *
+     * @param patient the request's patient ({@link org.smartguard.gateway.patient.PatientOfRequest}), or null
      */
-    public CompletionStage<RateDecision> admitPatientRequest(ValidatedToken token, HttpServerRequest request, String route) {
+    public Future<RateDecision> admitPatientRequest(ValidatedToken token, String patient, String route) {
         String budget;
         int limit;
         if (token.clientId() != null && clientLimits.containsKey(token.clientId())) {
@@ -69,14 +83,35 @@ public class RateLimiter {
             budget = "default";
             limit = config.defaultLimit();
         }
-        String key = config.keyPrefix() + budget + ":" + RateLimitKeys.subjectOf(token, request);
-        return window.admit(key, limit, config.window()).thenApply(decision -> {
+        String key = config.keyPrefix() + budget + ":" + RateLimitKeys.subjectOf(token, patient);
+        Future<RateDecision> counted;
+        if (window.redisInUse() && revocation.redisInUse()) {
+            counted = window.shared().admitUnlessRevoked(RevokedTokenKeys.of(token.jti()), key, limit, config.window())
+                    .transform(answer -> {
+                        if (answer.succeeded() || answer.cause() == TokenRevoked.INSTANCE) {
+                            window.redisAnswered();
+                            revocation.redisAnswered();
+                            return answer.succeeded() ? Future.succeededFuture(answer.result()) : Future.<RateDecision>failedFuture(BearerRefusal.revoked());
+                        }
+                        window.redisFailed(answer.cause());
+                        revocation.redisFailed(answer.cause());
+                        return separately(token, key, limit);
+                    });
+        } else {
+            counted = separately(token, key, limit);
+        }
+        return counted.compose(decision -> {
             if (!decision.admitted()) {
                 refusedPatient.increment();
-                throw new RateLimitExceeded(decision, "too many requests for this patient; retry later");
+                return Future.failedFuture(new RateLimitExceeded(decision, "too many requests for this patient; retry later"));
             }
-            return decision;
+            return Future.succeededFuture(decision);
         });
+    }
+
+    /** Revocation, then the count, each by its own rules (one of them cannot use Redis now). */
+    private Future<RateDecision> separately(ValidatedToken token, String key, int limit) {
+        return authenticator.notRevoked(token).compose(valid -> window.admit(key, limit, config.window()));
     }
 
     /** Whether unauthenticated requests to {@code path} are limited per client address. */
@@ -85,14 +120,14 @@ public class RateLimiter {
     }
 
     /** Counts an unauthenticated request from {@code address}; fails like {@link #admitPatientRequest}. */
-    public CompletionStage<RateDecision> admitAddressRequest(String address) {
+    public Future<RateDecision> admitAddressRequest(String address) {
         String key = config.keyPrefix() + "address:" + address;
-        return window.admit(key, config.address().limit(), config.window()).thenApply(decision -> {
+        return window.admit(key, config.address().limit(), config.window()).compose(decision -> {
             if (!decision.admitted()) {
                 refusedAddress.increment();
-                throw new RateLimitExceeded(decision, "too many requests from this address; retry later");
+                return Future.failedFuture(new RateLimitExceeded(decision, "too many requests from this address; retry later"));
             }
-            return decision;
+            return Future.succeededFuture(decision);
         });
     }
 

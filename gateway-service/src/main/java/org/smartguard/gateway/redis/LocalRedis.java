@@ -3,13 +3,13 @@ package org.smartguard.gateway.redis;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -28,12 +28,14 @@ import io.vertx.redis.client.Response;
  * and context switches (the gateway ran at a fifth of HAProxy's throughput). A connection that fails is dropped and
  * the next call on that loop opens a new one; so is one that has owed answers for longer than
  * {@code quarkus.redis.timeout} (a Redis that hangs rather than closes). Callers own their own, shorter timeouts and
- * what to do on failure. Off an event loop (tests, workers) calls go through a small shared pool. Settings are
+ * what to do on failure; calls answer with Vert.x futures and time out on a timer of the caller's loop, so the
+ * request path schedules nothing on other threads. Off an event loop (tests, workers) calls go through a small
+ * shared pool. Settings are
  * quarkus-redis-client's: {@code quarkus.redis.hosts} (the first host), {@code quarkus.redis.timeout} and
  * {@code quarkus.redis.max-pool-waiting} (calls queued on one connection at most).
  */
 @ApplicationScoped
-public class LocalRedis {
+public class LocalRedis implements RedisCall {
 
     private final io.vertx.core.Vertx vertx;
     private final Redis client;
@@ -53,20 +55,40 @@ public class LocalRedis {
                 .setMaxPoolWaiting(maxWaiting));
     }
 
-    /** Sends one command on the current event loop's connection. */
-    public Uni<Response> send(Request request) {
+    /** Sends one command on the current event loop's connection; fails after {@code timeoutMillis} without an answer. */
+    @Override
+    public Future<Response> send(Request request, long timeoutMillis) {
         Context context = io.vertx.core.Vertx.currentContext();
+        Future<Response> answer;
         if (context == null || !context.isEventLoopContext()) {
-            return Uni.createFrom().completionStage(() -> client.send(request).toCompletionStage());
+            answer = client.send(request);
+        } else {
+            Loop loop = loops.get();
+            if (loop == null) {
+                loop = new Loop(((ContextInternal) context).unwrap());
+                loops.set(loop);
+                opened.add(loop);
+            }
+            answer = loop.send(request);
         }
-        Loop loop = loops.get();
-        if (loop == null) {
-            loop = new Loop(((ContextInternal) context).unwrap());
-            loops.set(loop);
-            opened.add(loop);
+        return withTimeout(answer, timeoutMillis);
+    }
+
+    private Future<Response> withTimeout(Future<Response> answer, long timeoutMillis) {
+        if (answer.isComplete()) {
+            return answer;
         }
-        Loop current = loop;
-        return Uni.createFrom().completionStage(() -> current.send(request).toCompletionStage());
+        Promise<Response> result = Promise.promise();
+        long timer = vertx.setTimer(timeoutMillis, fired -> result.tryFail(new TimeoutException("Redis did not answer within " + timeoutMillis + " ms")));
+        answer.onComplete(done -> {
+            vertx.cancelTimer(timer);
+            if (done.succeeded()) {
+                result.tryComplete(done.result());
+            } else {
+                result.tryFail(done.cause());
+            }
+        });
+        return result.future();
     }
 
     @PreDestroy

@@ -4,9 +4,7 @@ import java.net.ConnectException;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -42,7 +40,7 @@ import org.smartguard.gateway.ratelimit.RateLimiter;
 
 import io.netty.channel.ConnectTimeoutException;
 import io.quarkus.runtime.configuration.MemorySize;
-import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -71,7 +69,7 @@ public class ProxyRouter {
     /** Quarkus' own endpoints (health, metrics) on this port. */
     private static final String QUARKUS_PREFIX = "/q/";
     /** No decision for the headers: the request was not counted against any budget. */
-    private static final CompletionStage<RateDecision> UNLIMITED = CompletableFuture.completedFuture(null);
+    private static final Future<RateDecision> UNLIMITED = Future.succeededFuture();
     private static final String RATE_LIMITED = "SG-GW-429-RATE-LIMIT";
 
     private final List<Upstream> upstreams;
@@ -189,24 +187,25 @@ public class ProxyRouter {
             return;
         }
         cors.allowOrigin(request, response);
-        CompletionStage<RateDecision> admission = admit(request, path, upstream, audited);
+        Future<RateDecision> admission = admit(request, path, upstream, audited);
         if (admission == UNLIMITED) {
             forward(context, upstream, audited, scheme);
             return;
         }
         request.pause();
-        Context vertxContext = Vertx.currentContext();
-        admission.whenComplete((decision, failure) -> vertxContext.runOnContext(ignored -> {
-            if (failure == null) {
-                if (decision != null) {
-                    RateLimitHeaders.write(decision, response);
+        // every step completes on this request's event loop (Redis on the loop's own connection, other stages
+        // continued on its context), so the answer is handled here without another hop
+        admission.onComplete(admitted -> {
+            if (admitted.succeeded()) {
+                if (admitted.result() != null) {
+                    RateLimitHeaders.write(admitted.result(), response);
                 }
                 forward(context, upstream, audited, scheme);
             } else {
                 request.resume();
-                refuse(audited, response, failure);
+                refuse(audited, response, admitted.cause());
             }
-        }));
+        });
     }
 
     /** Closes the connection once the refusal is written, rather than reading (or misreading) what follows. */
@@ -214,15 +213,23 @@ public class ProxyRouter {
         response.putHeader("Connection", "close").endHandler(ignored -> request.connection().close());
     }
 
-    /** Completes with the rate decision to report (null when not counted), or fails with the reason to refuse. */
-    private CompletionStage<RateDecision> admit(HttpServerRequest request, String path, Upstream upstream, AuditedRequest audited) {
+    /**
+     * Completes with the rate decision to report (null when not counted), or fails with the reason to refuse. The
+     * token is verified first; its revocation is asked in the same Redis call as its count.
+     */
+    private Future<RateDecision> admit(HttpServerRequest request, String path, Upstream upstream, AuditedRequest audited) {
         if (policy.isPublic(path)) {
             return rateLimiter.limitsAddress(path) ? rateLimiter.admitAddressRequest(audited.clientAddress()) : UNLIMITED;
         }
-        return authenticator.authenticate(request).thenCompose(token -> {
-            audited.authenticated(token, PatientOfRequest.of(token, request));
-            policy.checkScope(path, token);
-            return rateLimiter.admitPatientRequest(token, request, upstream.name());
+        return authenticator.authenticate(request).compose(token -> {
+            String patient = PatientOfRequest.of(token, request);
+            audited.authenticated(token, patient);
+            BearerRefusal scope = policy.scopeRefusal(path, token);
+            if (scope != null) {
+                // not counted; a revoked token still hears that it is revoked, as it would without the scope problem
+                return authenticator.notRevoked(token).compose(valid -> Future.failedFuture(scope));
+            }
+            return rateLimiter.admitPatientRequest(token, patient, upstream.name());
         });
     }
 

@@ -5,7 +5,12 @@
 -- entry per admission (at most the limit per key), which is small for per-minute limits.
 -- The time is Redis' own clock, so replicas with skewed clocks still share one window.
 -- KEYS[1] the window; ARGV[1] limit; ARGV[2] window in ms; ARGV[3] a member unique to this request.
+-- KEYS[2], optional: the denylist key of the request's token. The gateway asks both questions in one round trip;
+-- a revoked token's request is not counted (it must not spend the patient's budget) and the answer is {-1, 0, 0}.
 -- Returns {admitted 1|0, remaining, ms until the oldest admission leaves the window}.
+if KEYS[2] and redis.call('EXISTS', KEYS[2]) == 1 then
+  return {-1, 0, 0}
+end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local limit = tonumber(ARGV[1])

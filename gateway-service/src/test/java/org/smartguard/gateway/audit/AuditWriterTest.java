@@ -57,10 +57,10 @@ class AuditWriterTest {
     void eventsQueuedWhileTheSpoolIsBusyAreWrittenInBatchesAllOfThem() {
         SlowSpool spool = new SlowSpool();
         try (AuditWriter writer = new AuditWriter(spool, 1000, 100)) {
-            writer.offer(List.of(event()));
+            writer.offer(() -> List.of(event()));
             await().atMost(Duration.ofSeconds(10)).until(() -> writer.waiting() == 0); // the writer holds the first event
             for (int i = 0; i < 250; i++) {
-                writer.offer(List.of(event()));
+                writer.offer(() -> List.of(event()));
             }
             spool.release.countDown();
 
@@ -75,13 +75,13 @@ class AuditWriterTest {
     void aNearlyFullQueueSaysSaturatedAndRecoversOnceWritten() {
         SlowSpool spool = new SlowSpool();
         try (AuditWriter writer = new AuditWriter(spool, 100, 1000)) {
-            writer.offer(List.of(event()));
+            writer.offer(() -> List.of(event()));
             await().atMost(Duration.ofSeconds(10)).until(() -> writer.waiting() == 0);
             for (int i = 0; i < 90; i++) {
-                writer.offer(List.of(event()));
+                writer.offer(() -> List.of(event()));
             }
             assertFalse(writer.saturated(), "ten places free: still accepting");
-            writer.offer(List.of(event()));
+            writer.offer(() -> List.of(event()));
             assertTrue(writer.saturated(), "fewer than a tenth free");
 
             spool.release.countDown();
@@ -96,7 +96,7 @@ class AuditWriterTest {
         spool.release.countDown();
         AuditWriter writer = new AuditWriter(spool, 1000, 10);
         for (int i = 0; i < 35; i++) {
-            writer.offer(List.of(event()));
+            writer.offer(() -> List.of(event()));
         }
         writer.close(Duration.ofSeconds(10));
         assertEquals(35, spool.ids.size());

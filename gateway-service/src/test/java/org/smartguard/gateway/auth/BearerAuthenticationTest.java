@@ -37,6 +37,12 @@ class BearerAuthenticationTest {
         UpstreamServers.RECEIVED.clear();
     }
 
+    private static String tokenWithJti(String scope, String jti) {
+        JwtClaims claims = TestAuthority.claims(scope);
+        claims.setJwtId(jti);
+        return TestAuthority.sign(claims);
+    }
+
     private static void nothingReachedAnUpstream() {
         assertEquals(List.of(), UpstreamServers.RECEIVED);
     }
@@ -85,10 +91,8 @@ class BearerAuthenticationTest {
 
     @Test
     void revokedTokenIsRefusedEvenAfterItWasVerifiedAndCached() {
-        JwtClaims claims = TestAuthority.claims("patient/*.rs");
         String jti = UUID.randomUUID().toString();
-        claims.setJwtId(jti);
-        String token = TestAuthority.sign(claims);
+        String token = tokenWithJti("patient/*.rs", jti);
         given().auth().oauth2(token).when().get("/fhir/Observation").then().statusCode(200);
 
         redis.value(String.class).setex(RevokedTokenKeys.of(jti), 60, "revoked");
@@ -96,6 +100,19 @@ class BearerAuthenticationTest {
 
         given().auth().oauth2(token).when().get("/fhir/Observation")
                 .then().statusCode(401)
+                .body("issue[0].diagnostics", is("the token has been revoked"));
+        nothingReachedAnUpstream();
+    }
+
+    @Test
+    void aRevokedTokenIsToldItIsRevokedBeforeItIsToldItLacksAScope() {
+        String jti = UUID.randomUUID().toString();
+        String token = tokenWithJti("user/Observation.rs", jti);
+        redis.value(String.class).setex(RevokedTokenKeys.of(jti), 60, "revoked");
+
+        given().auth().oauth2(token).when().get("/audit/events")
+                .then().statusCode(401)
+                .header("WWW-Authenticate", containsString("error=\"invalid_token\""))
                 .body("issue[0].diagnostics", is("the token has been revoked"));
         nothingReachedAnUpstream();
     }

@@ -52,7 +52,7 @@ class FaultTolerantWindowTest {
     }
 
     private static RateDecision admit(FaultTolerantWindow window, String key, int limit) throws Exception {
-        return window.admit(key, limit, MINUTE).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return window.admit(key, limit, MINUTE).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
     /** Admits probe requests until one is counted in Redis, within {@code deadline}. */

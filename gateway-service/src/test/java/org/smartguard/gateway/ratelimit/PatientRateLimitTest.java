@@ -103,7 +103,7 @@ class PatientRateLimitTest {
                 HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/fhir/Observation?patient=" + patient + "&n=" + i))
                         .header("Authorization", "Bearer " + token).build();
                 viaGateway.add(http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).thenApply(HttpResponse::statusCode));
-                viaOtherReplica.add(otherReplica.admit(keyPrefix + "default:patient:" + patient, 100, Duration.ofMinutes(1)).toCompletableFuture());
+                viaOtherReplica.add(otherReplica.admit(keyPrefix + "default:patient:" + patient, 100, Duration.ofMinutes(1)).toCompletionStage().toCompletableFuture());
             }
             CompletableFuture.allOf(viaGateway.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
             CompletableFuture.allOf(viaOtherReplica.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);

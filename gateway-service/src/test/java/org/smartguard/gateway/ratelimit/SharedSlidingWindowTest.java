@@ -3,6 +3,8 @@ package org.smartguard.gateway.ratelimit;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -10,18 +12,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.smartguard.gateway.redis.RedisCall;
 
 import io.vertx.mutiny.core.Vertx;
-import io.smallrye.mutiny.Uni;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 import io.vertx.redis.client.RedisOptions;
 
 /** The Lua window against the real Redis, through two independent clients standing in for two gateway replicas. */
@@ -51,9 +51,9 @@ class SharedSlidingWindowTest {
     }
 
     /** A replica's way to send a command: its own pooled client. */
-    static Function<Request, Uni<Response>> redis(Vertx vertx, RedisOptions options) {
+    static RedisCall redis(Vertx vertx, RedisOptions options) {
         Redis client = Redis.createClient(vertx.getDelegate(), options);
-        return request -> Uni.createFrom().completionStage(() -> client.send(request).toCompletionStage());
+        return (request, timeoutMillis) -> client.send(request).timeout(timeoutMillis, TimeUnit.MILLISECONDS);
     }
 
     private static String uniqueKey() {
@@ -64,7 +64,7 @@ class SharedSlidingWindowTest {
         List<CompletableFuture<RateDecision>> calls = new ArrayList<>();
         for (int i = 0; i < requests; i++) {
             RedisSlidingWindow replica = i % 2 == 0 ? replicaA : replicaB;
-            calls.add(replica.admit(key, limit, window).toCompletableFuture());
+            calls.add(replica.admit(key, limit, window).toCompletionStage().toCompletableFuture());
         }
         CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
         return calls.stream().map(CompletableFuture::join).toList();
@@ -85,8 +85,8 @@ class SharedSlidingWindowTest {
         String exhausted = uniqueKey();
         concurrently(12, exhausted, 10, MINUTE);
 
-        RateDecision other = replicaB.admit(uniqueKey(), 10, MINUTE).toCompletableFuture().get(5, TimeUnit.SECONDS);
-        RateDecision again = replicaA.admit(exhausted, 10, MINUTE).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        RateDecision other = replicaB.admit(uniqueKey(), 10, MINUTE).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        RateDecision again = replicaA.admit(exhausted, 10, MINUTE).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
 
         assertTrue(other.admitted());
         assertEquals(9, other.remaining());
@@ -96,10 +96,10 @@ class SharedSlidingWindowTest {
     @Test
     void remainingCountsDownAcrossReplicas() throws Exception {
         String key = uniqueKey();
-        assertEquals(2, replicaA.admit(key, 3, MINUTE).toCompletableFuture().get(5, TimeUnit.SECONDS).remaining());
-        assertEquals(1, replicaB.admit(key, 3, MINUTE).toCompletableFuture().get(5, TimeUnit.SECONDS).remaining());
-        assertEquals(0, replicaA.admit(key, 3, MINUTE).toCompletableFuture().get(5, TimeUnit.SECONDS).remaining());
-        assertFalse(replicaB.admit(key, 3, MINUTE).toCompletableFuture().get(5, TimeUnit.SECONDS).admitted());
+        assertEquals(2, replicaA.admit(key, 3, MINUTE).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS).remaining());
+        assertEquals(1, replicaB.admit(key, 3, MINUTE).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS).remaining());
+        assertEquals(0, replicaA.admit(key, 3, MINUTE).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS).remaining());
+        assertFalse(replicaB.admit(key, 3, MINUTE).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS).admitted());
     }
 
     @Test
@@ -112,5 +112,23 @@ class SharedSlidingWindowTest {
             long windowOver = System.nanoTime() + window.toNanos() + TimeUnit.MILLISECONDS.toNanos(5);
             await().atMost(Duration.ofSeconds(3)).until(() -> System.nanoTime() >= windowOver);
         }
+    }
+
+    @Test
+    void theSameCallRefusesARevokedTokenWithoutCountingItAndCountsAnyOther() throws Exception {
+        String key = uniqueKey();
+        String revokedKey = "test:gateway:revoked:" + UUID.randomUUID();
+        String liveKey = "test:gateway:revoked:" + UUID.randomUUID();
+        RedisCall redis = redis(vertx, options("redis://127.0.0.1:6379"));
+        redis.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.SET).arg(revokedKey).arg("1").arg("PX").arg(60_000), 5000)
+                .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+        ExecutionException refused = assertThrows(ExecutionException.class, () -> replicaA.admitUnlessRevoked(revokedKey, key, 3, MINUTE)
+                .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS));
+        assertSame(TokenRevoked.INSTANCE, refused.getCause());
+        RateDecision live = replicaB.admitUnlessRevoked(liveKey, key, 3, MINUTE).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+        assertTrue(live.admitted());
+        assertEquals(2, live.remaining(), "the revoked token's request was not counted");
     }
 }

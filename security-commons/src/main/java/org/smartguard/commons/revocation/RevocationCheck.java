@@ -53,8 +53,7 @@ public final class RevocationCheck {
 
     /** Completes with whether the jti is revoked, or fails with {@link RevocationUnavailable}. */
     public CompletionStage<Boolean> isRevoked(String jti) {
-        long retryAt = retryRedisAt;
-        if (retryAt != 0 && clock.millis() < retryAt) {
+        if (!redisInUse()) {
             return fromLocalCopy(jti);
         }
         CompletableFuture<Boolean> lookup;
@@ -65,21 +64,40 @@ public final class RevocationCheck {
         }
         return lookup.orTimeout(redisTimeoutMillis, TimeUnit.MILLISECONDS)
                 .thenApply(revoked -> {
-                    if (retryRedisAt != 0) {
-                        retryRedisAt = 0;
-                        LOG.info("Redis answers again: revocation is checked in Redis again");
-                    }
+                    redisAnswered();
                     return revoked;
                 })
                 .exceptionallyCompose(failure -> {
-                    if (retryRedisAt == 0) {
-                        Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-                        LOG.warnf("Redis failed (%s): revocation is checked against the auth-service's list until it answers again",
-                                String.valueOf(cause));
-                    }
-                    retryRedisAt = clock.millis() + retryIntervalMillis;
+                    redisFailed(failure instanceof CompletionException ? failure.getCause() : failure);
                     return fromLocalCopy(jti);
                 });
+    }
+
+    /**
+     * False during the retry interval after a Redis failure. A caller that asks Redis about the denylist itself, in
+     * a call of its own (the gateway's rate-limit script), asks only while this is true and reports the outcome
+     * with {@link #redisAnswered()} or {@link #redisFailed(Throwable)}; otherwise it calls {@link #isRevoked}.
+     */
+    public boolean redisInUse() {
+        long retryAt = retryRedisAt;
+        return retryAt == 0 || clock.millis() >= retryAt;
+    }
+
+    /** Redis answered a denylist lookup. */
+    public void redisAnswered() {
+        if (retryRedisAt != 0) {
+            retryRedisAt = 0;
+            LOG.info("Redis answers again: revocation is checked in Redis again");
+        }
+    }
+
+    /** A denylist lookup in Redis failed: the local copy decides for the retry interval. */
+    public void redisFailed(Throwable cause) {
+        if (retryRedisAt == 0) {
+            LOG.warnf("Redis failed (%s): revocation is checked against the auth-service's list until it answers again",
+                    String.valueOf(cause));
+        }
+        retryRedisAt = clock.millis() + retryIntervalMillis;
     }
 
     private CompletionStage<Boolean> fromLocalCopy(String jti) {
