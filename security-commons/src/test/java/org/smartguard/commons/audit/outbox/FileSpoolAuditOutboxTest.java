@@ -81,6 +81,20 @@ class FileSpoolAuditOutboxTest {
     }
 
     @Test
+    void aCursorTornByAPowerLossResendsWhatIsKeptRatherThanLosingIt() throws Exception {
+        try (FileSpoolAuditOutbox spool = new FileSpoolAuditOutbox(dir, 1_000_000)) {
+            spool.append(events(0, 10));
+            spool.drain(4, batch -> { });
+        }
+        // the cursor is not fsync'ed: after a power loss it may be empty
+        Files.writeString(dir.resolve("cursor"), "");
+        try (FileSpoolAuditOutbox recovered = new FileSpoolAuditOutbox(dir, 1_000_000)) {
+            assertEquals(10, recovered.pendingCount(), "the acknowledged events are sent again (the audit-service drops duplicates)");
+            assertEquals(events(0, 10), drainAll(recovered));
+        }
+    }
+
+    @Test
     void recordTornByACrashIsCutOffAndTheRestIsKept() throws Exception {
         try (FileSpoolAuditOutbox spool = new FileSpoolAuditOutbox(dir, 1_000_000)) {
             spool.append(events(0, 3));
