@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -30,24 +29,16 @@ import org.smartguard.commons.tokens.RevokedTokenKeys;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
 
 /**
  * Revocation survives Redis: the auth-service runs on a private redis-server that the test kills and restarts
  * (empty, as production's Redis without persistence would come back).
  */
 @QuarkusTest
-@TestProfile(RevocationDurabilityTest.PrivateRedis.class)
+@QuarkusTestResource(value = RedisOutage.class, restrictToAnnotatedClass = true)
 class RevocationDurabilityTest {
-
-    public static class PrivateRedis implements QuarkusTestProfile {
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(RedisOutage.class));
-        }
-    }
 
     @Inject
     TokenFixtures fixtures;
@@ -58,9 +49,7 @@ class RevocationDurabilityTest {
 
     @AfterEach
     void redisBack() {
-        if (!RedisOutage.redis().listens()) {
-            RedisOutage.redis().start();
-        }
+        RedisOutage.end();
     }
 
     @Test

@@ -42,67 +42,51 @@ public final class ExportEndpoints {
 
     @Path("/$export")
     @Produces({OperationOutcomeMapper.FHIR_JSON, "application/json"})
-    public static class SystemLevel {
-
-        private final KickOff kickOff;
-
+    public static class SystemLevel extends KickOffResource {
         SystemLevel(KickOff kickOff) {
-            this.kickOff = kickOff;
-        }
-
-        @GET
-        public Response get(@Context UriInfo uri, @HeaderParam("Prefer") String prefer) {
-            return kickOff.start(ExportLevel.SYSTEM, null, uri, null, prefer);
-        }
-
-        @POST
-        @Consumes({OperationOutcomeMapper.FHIR_JSON, "application/json"})
-        public Response post(@Context UriInfo uri, String body, @HeaderParam("Prefer") String prefer) {
-            return kickOff.start(ExportLevel.SYSTEM, null, uri, body, prefer);
+            super(kickOff, ExportLevel.SYSTEM);
         }
     }
 
     @Path("/Patient/$export")
     @Produces({OperationOutcomeMapper.FHIR_JSON, "application/json"})
-    public static class PatientLevel {
-
-        private final KickOff kickOff;
-
+    public static class PatientLevel extends KickOffResource {
         PatientLevel(KickOff kickOff) {
-            this.kickOff = kickOff;
-        }
-
-        @GET
-        public Response get(@Context UriInfo uri, @HeaderParam("Prefer") String prefer) {
-            return kickOff.start(ExportLevel.PATIENT, null, uri, null, prefer);
-        }
-
-        @POST
-        @Consumes({OperationOutcomeMapper.FHIR_JSON, "application/json"})
-        public Response post(@Context UriInfo uri, String body, @HeaderParam("Prefer") String prefer) {
-            return kickOff.start(ExportLevel.PATIENT, null, uri, body, prefer);
+            super(kickOff, ExportLevel.PATIENT);
         }
     }
 
     @Path("/Group/{id}/$export")
     @Produces({OperationOutcomeMapper.FHIR_JSON, "application/json"})
-    public static class GroupLevel {
+    public static class GroupLevel extends KickOffResource {
+        GroupLevel(KickOff kickOff) {
+            super(kickOff, ExportLevel.GROUP);
+        }
+    }
+
+    /**
+     * The GET and POST of a kick-off, the same at every level; a level's subclass only gives its path and level
+     * (one class per path, see above). The group's id is read from the path's {@code {id}} by {@link KickOff}.
+     */
+    public abstract static class KickOffResource {
 
         private final KickOff kickOff;
+        private final ExportLevel level;
 
-        GroupLevel(KickOff kickOff) {
+        KickOffResource(KickOff kickOff, ExportLevel level) {
             this.kickOff = kickOff;
+            this.level = level;
         }
 
         @GET
-        public Response get(@PathParam("id") String id, @Context UriInfo uri, @HeaderParam("Prefer") String prefer) {
-            return kickOff.start(ExportLevel.GROUP, id, uri, null, prefer);
+        public Response get(@Context UriInfo uri, @HeaderParam("Prefer") String prefer) {
+            return kickOff.start(level, uri, null, prefer);
         }
 
         @POST
         @Consumes({OperationOutcomeMapper.FHIR_JSON, "application/json"})
-        public Response post(@PathParam("id") String id, @Context UriInfo uri, String body, @HeaderParam("Prefer") String prefer) {
-            return kickOff.start(ExportLevel.GROUP, id, uri, body, prefer);
+        public Response post(@Context UriInfo uri, String body, @HeaderParam("Prefer") String prefer) {
+            return kickOff.start(level, uri, body, prefer);
         }
     }
 
@@ -174,13 +158,15 @@ public final class ExportEndpoints {
             this.urls = urls;
         }
 
-        Response start(ExportLevel level, String groupId, UriInfo uri, String body, String prefer) {
+        Response start(ExportLevel level, UriInfo uri, String body, String prefer) {
             String preference = prefer == null ? "" : prefer.replace(" ", "");
             if (!preference.contains("respond-async")) {
                 throw FhirException.badRequest("SG-FHIR-EXPORT-PREFER", "$export runs asynchronously: send Prefer: respond-async");
             }
             boolean lenient = preference.contains("handling=lenient");
             boolean byPost = body != null && !body.isBlank();
+            // only the Group kick-off's path has an {id}; the other levels have no group
+            String groupId = level == ExportLevel.GROUP ? uri.getPathParameters().getFirst("id") : null;
             ExportParameters parameters = byPost ? ExportParameters.fromBody(body, lenient) : ExportParameters.fromQuery(uri.getQueryParameters(), lenient);
             String path = switch (level) {
                 case SYSTEM -> "/$export";

@@ -8,17 +8,14 @@ import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.UUID;
 
 import jakarta.inject.Inject;
 
-import org.jose4j.jwt.JwtClaims;
-import org.jose4j.jwt.MalformedClaimException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.smartguard.commons.revocation.RevocationUnavailable;
 import org.smartguard.commons.testing.RedisOutage;
+import org.smartguard.commons.testing.RevocableToken;
 import org.smartguard.commons.testing.TestAuthority;
 import org.smartguard.commons.tokens.RevokedTokenKeys;
 import org.smartguard.fhir.TestAuthorityResource;
@@ -26,8 +23,6 @@ import org.smartguard.fhir.TestAuthorityResource;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
 
 /**
  * Revocation while the fhir-service's Redis (a private redis-server, killed mid-test) is down: the auth-service's
@@ -35,50 +30,31 @@ import io.quarkus.test.junit.TestProfile;
  */
 @QuarkusTest
 @QuarkusTestResource(TestAuthorityResource.class)
-@TestProfile(RevocationOutageTest.PrivateRedis.class)
+@QuarkusTestResource(value = RedisOutage.class, restrictToAnnotatedClass = true)
 class RevocationOutageTest {
-
-    public static class PrivateRedis implements QuarkusTestProfile {
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(RedisOutage.class));
-        }
-    }
-
-    private record Token(String jwt, String jti, long exp) {
-    }
 
     @Inject
     RedisDataSource redis;
 
     @AfterEach
     void restore() {
-        RedisOutage.list().available(true);
-        if (!RedisOutage.redis().listens()) {
-            RedisOutage.redis().start();
-        }
+        RedisOutage.end();
     }
 
-    private static Token token() {
-        try {
-            JwtClaims claims = TestAuthority.claims("system/Patient.rs");
-            claims.setJwtId(UUID.randomUUID().toString());
-            return new Token(TestAuthority.sign(claims), claims.getJwtId(), claims.getExpirationTime().getValue());
-        } catch (MalformedClaimException e) {
-            throw new IllegalStateException(e);
-        }
+    private static RevocableToken token() {
+        return RevocableToken.sign(TestAuthority.claims("system/Patient.rs"));
     }
 
-    private static int status(Token token) {
+    private static int status(RevocableToken token) {
         return given().auth().oauth2(token.jwt()).when().get("/fhir/Patient?_count=1").then().extract().statusCode();
     }
 
     @Test
     void whileRedisIsDownTheAuthServicesListDecidesWithoutItRequestsAre503AndRedisDecidesOnceBack() {
-        Token revokedBefore = token();
-        Token revokedDuring = token();
+        RevocableToken revokedBefore = token();
+        RevocableToken revokedDuring = token();
         redis.value(String.class).setex(RevokedTokenKeys.of(revokedBefore.jti()), 300, "revoked");
-        RedisOutage.list().revoke(revokedBefore.jti(), revokedBefore.exp());
+        revokedBefore.revokeOnList();
         assertEquals(200, status(token()));
         assertEquals(401, status(revokedBefore));
 
@@ -90,12 +66,12 @@ class RevocationOutageTest {
         given().when().get("/q/health/ready").then()
                 .body("checks.find { it.name == 'token-revocation' }.data.source", is("local-copy"));
 
-        RedisOutage.list().revoke(revokedDuring.jti(), revokedDuring.exp());
+        revokedDuring.revokeOnList();
         await("a token revoked during the outage is refused within the refresh interval").atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(200)).until(() -> status(revokedDuring) == 401);
 
         RedisOutage.list().available(false);
-        Token valid = token();
+        RevocableToken valid = token();
         await("past max staleness without the auth-service, requests are refused").atMost(Duration.ofSeconds(20))
                 .pollInterval(Duration.ofMillis(250)).until(() -> status(valid) == 503);
         given().auth().oauth2(valid.jwt()).when().get("/fhir/Patient?_count=1")

@@ -12,12 +12,11 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
-import org.jose4j.jwt.JwtClaims;
-import org.jose4j.jwt.MalformedClaimException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.smartguard.commons.revocation.RevocationUnavailable;
 import org.smartguard.commons.testing.RedisOutage;
+import org.smartguard.commons.testing.RevocableToken;
 import org.smartguard.commons.testing.TestAuthority;
 import org.smartguard.commons.tokens.RevokedTokenKeys;
 import org.smartguard.gateway.routing.UpstreamServers;
@@ -34,23 +33,16 @@ import io.quarkus.test.junit.TestProfile;
  */
 @QuarkusTest
 @QuarkusTestResource(UpstreamServers.class)
-@TestProfile(RevocationOutageTest.PrivateRedis.class)
+@QuarkusTestResource(value = RedisOutage.class, restrictToAnnotatedClass = true)
+@TestProfile(RevocationOutageTest.LongUpstreamTimeout.class)
 class RevocationOutageTest {
 
-    public static class PrivateRedis implements QuarkusTestProfile {
+    public static class LongUpstreamTimeout implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             // this test is about admission: a slow echo upstream on a loaded machine must not turn 200s into 504s
             return Map.of("smartguard.gateway.upstream.response-timeout", "30s");
         }
-
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(RedisOutage.class));
-        }
-    }
-
-    private record Token(String jwt, String jti, long exp) {
     }
 
     @Inject
@@ -58,25 +50,15 @@ class RevocationOutageTest {
 
     @AfterEach
     void restore() {
-        RedisOutage.list().available(true);
-        if (!RedisOutage.redis().listens()) {
-            RedisOutage.redis().start();
-        }
+        RedisOutage.end();
     }
 
     /** A fresh token for its own patient, so the polling below never meets that patient's rate limit. */
-    private static Token token() {
-        try {
-            JwtClaims claims = TestAuthority.claims("patient/*.rs");
-            claims.setClaim("patient", "p-" + UUID.randomUUID());
-            claims.setJwtId(UUID.randomUUID().toString());
-            return new Token(TestAuthority.sign(claims), claims.getJwtId(), claims.getExpirationTime().getValue());
-        } catch (MalformedClaimException e) {
-            throw new IllegalStateException(e);
-        }
+    private static RevocableToken token() {
+        return RevocableToken.sign(TestAuthority.claims("patient/*.rs", Map.of("patient", "p-" + UUID.randomUUID())));
     }
 
-    private static int status(Token token) {
+    private static int status(RevocableToken token) {
         return given().auth().oauth2(token.jwt()).when().get("/fhir/Observation").then().extract().statusCode();
     }
 
@@ -86,10 +68,10 @@ class RevocationOutageTest {
 
     @Test
     void whileRedisIsDownTheAuthServicesListDecidesWithoutItRequestsAre503AndRedisDecidesOnceBack() {
-        Token revokedBefore = token();
-        Token revokedDuring = token();
+        RevocableToken revokedBefore = token();
+        RevocableToken revokedDuring = token();
         redis.value(String.class).setex(RevokedTokenKeys.of(revokedBefore.jti()), 300, "revoked");
-        RedisOutage.list().revoke(revokedBefore.jti(), revokedBefore.exp());
+        revokedBefore.revokeOnList();
         assertEquals(200, status(token()));
         assertEquals(401, status(revokedBefore));
         assertEquals("redis", revocationSource());
@@ -101,12 +83,12 @@ class RevocationOutageTest {
         assertEquals(200, status(revokedDuring));
         assertEquals("local-copy", revocationSource());
 
-        RedisOutage.list().revoke(revokedDuring.jti(), revokedDuring.exp());
+        revokedDuring.revokeOnList();
         await("a token revoked during the outage is refused within the refresh interval").atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(200)).until(() -> status(revokedDuring) == 401);
 
         RedisOutage.list().available(false);
-        Token valid = token();
+        RevocableToken valid = token();
         await("past max staleness without the auth-service, requests are refused").atMost(Duration.ofSeconds(20))
                 .pollInterval(Duration.ofMillis(250)).until(() -> status(valid) == 503);
         UpstreamServers.RECEIVED.clear();

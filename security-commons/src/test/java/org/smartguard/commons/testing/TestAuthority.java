@@ -94,9 +94,14 @@ public final class TestAuthority {
     }
 
     public static String token(String scope, Map<String, String> extraClaims) {
+        return sign(claims(scope, extraClaims));
+    }
+
+    /** {@link #claims(String)} with these claims added (or replaced). */
+    public static JwtClaims claims(String scope, Map<String, String> extraClaims) {
         JwtClaims claims = claims(scope);
         extraClaims.forEach(claims::setClaim);
-        return sign(claims);
+        return claims;
     }
 
     /** The claims of a valid token with these scopes, for a test to alter before {@link #sign(JwtClaims)}. */
