@@ -176,12 +176,14 @@ class PodHardeningTest {
             JsonNode spec = rendered.named("Deployment", service).at("/spec/template/spec");
             JsonNode common = rendered.named("ConfigMap", "smartguard-common").path("data");
             long preStop = spec.at("/containers/0/lifecycle/preStop/sleep/seconds").asLong(0);
+            long delay = seconds(common.path("QUARKUS_SHUTDOWN_DELAY").asText());
             long requests = seconds(common.path("QUARKUS_SHUTDOWN_TIMEOUT").asText());
             long drain = seconds(common.path("SMARTGUARD_AUDIT_SHUTDOWN_DRAIN_TIMEOUT").asText());
             assertTrue(preStop > 0, service + ": no preStop pause while endpoints are removed");
+            assertTrue(delay > 0, service + ": no shutdown delay telling keep-alive clients to close their connections");
             assertTrue(requests > 0 && drain > 0, service + ": no request or audit drain timeout");
-            assertTrue(preStop + requests + drain < spec.path("terminationGracePeriodSeconds").asLong(30),
-                    service + ": the grace period does not cover preStop + requests + audit drain");
+            assertTrue(preStop + delay + requests + drain < spec.path("terminationGracePeriodSeconds").asLong(30),
+                    service + ": the grace period does not cover preStop + shutdown delay + requests + audit drain");
         }));
     }
 

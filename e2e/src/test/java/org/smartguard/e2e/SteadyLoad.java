@@ -19,9 +19,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A steady stream of GETs through the gateway, {@code perSecond} of them, each with an X-Request-Id of its own, and what
- * became of each. A connection that was refused (nothing was sent) is retried, and so is the gateway's
- * {@code SG-GW-UPSTREAM-UNAVAILABLE} (the gateway's connection to the service was refused: nothing reached it), as a
- * Kubernetes Service with two replicas would send it to the other one; every request that was sent and failed counts.
+ * became of each. A connection that was refused (nothing was sent) is retried, and so are the gateway's 503s with
+ * Retry-After {@code SG-GW-UPSTREAM-UNAVAILABLE} (nothing reached the service, or an idempotent request found it going
+ * away) and {@code SG-GW-SHUTTING-DOWN} (the gateway itself is stopping: nothing was forwarded), as a Kubernetes Service
+ * with two replicas would send it to the other one; every request that was sent and failed otherwise counts. What
+ * java.net.http does on its own is relied on too: a GET whose reused keep-alive connection closes before any answer
+ * byte is sent once more on a new connection (RFC 9112 section 9.3.1), as browsers and other HTTP clients do.
  * While refusals last, one request probes every {@code RETRY_PAUSE} and the others wait for it (a retry storm of every
  * waiting request would only measure the client), then all go.
  */
@@ -40,7 +43,8 @@ final class SteadyLoad implements AutoCloseable {
     /** Requests under way at most; more wait their turn (a backlog after an outage drains at this concurrency). */
     private static final int SENDERS = 200;
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
-    private static final String UPSTREAM_REFUSED = "SG-GW-UPSTREAM-UNAVAILABLE";
+    /** The gateway's 503s (with Retry-After) for requests that were not processed: safe to send again. */
+    private static final List<String> RETRY_LATER = List.of("SG-GW-UPSTREAM-UNAVAILABLE", "SG-GW-SHUTTING-DOWN");
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -114,7 +118,7 @@ final class SteadyLoad implements AutoCloseable {
                     HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
                     gatewayAnswers++;
                     outcome = new Outcome(requestId, response.statusCode(), response.body(), gatewayAnswers, null);
-                    if (!(response.statusCode() == 503 && response.body().contains(UPSTREAM_REFUSED))) {
+                    if (!(response.statusCode() == 503 && RETRY_LATER.stream().anyMatch(response.body()::contains))) {
                         accepted();
                         break;
                     }

@@ -44,6 +44,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -85,12 +86,14 @@ public class ProxyRouter {
     private final long maxBodyBytes;
     private final Duration bodyTimeout;
     private final RequestAudit audit;
+    private final ShutdownRefusal shutdown;
     private UpstreamClients clients;
 
     ProxyRouter(GatewayRoutesConfig config, AccessPolicy policy, BearerAuthenticator authenticator, RateLimiter rateLimiter,
             CorsPolicy cors, ResponseHeaders responseHeaders, ClientAddresses clientAddresses, IpRules ipRules, BotRules botRules,
-            RequestAudit audit, @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize) {
+            RequestAudit audit, ShutdownRefusal shutdown, @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize) {
         this.audit = audit;
+        this.shutdown = shutdown;
         this.maxBodyBytes = maxBodySize.asLongValue();
         this.clientAddresses = clientAddresses;
         this.ipRules = ipRules;
@@ -262,6 +265,12 @@ public class ProxyRouter {
     private void forward(RoutingContext context, Upstream upstream, AuditedRequest audited, String scheme) {
         HttpServerRequest request = context.request();
         HttpServerResponse response = context.response();
+        if (shutdown.refuses()) {
+            // past the shutdown delay: nothing new is forwarded, so Quarkus' wait for requests under way can end
+            response.putHeader("Retry-After", "1").putHeader("Connection", "close");
+            refuse(audited, response, 503, "transient", ShutdownRefusal.CODE, "the gateway is stopping; retry shortly");
+            return;
+        }
         request.pause();
         AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
         if (!request.isEnded()) {
@@ -275,16 +284,15 @@ public class ProxyRouter {
                 .setPort(upstream.port())
                 .setURI(query == null ? request.path() : request.path() + "?" + query)
                 .setHeaders(ForwardedHeaders.upstreamRequest(request, audited.requestId(), upstream, audited.clientAddress(), scheme));
-        clients.current().request(options)
-                .compose(upstreamRequest -> {
-                    sent.set(upstreamRequest);
-                    // a client that goes away must not leave the service working (or streaming) for nobody
-                    response.closeHandler(closed -> {
-                        if (!response.ended()) {
-                            upstreamRequest.reset(0, new ClientGone());
-                        }
-                    });
-                    return send(request, upstreamRequest);
+        exchange(clients.current(), options, request, response, sent)
+                .recover(failure -> {
+                    if (!UpstreamRetry.applies(request, response, failure)) {
+                        return Future.failedFuture(failure);
+                    }
+                    // a pooled connection the service closed under the request (it is restarting): once, on a new one
+                    LOG.debugf("upstream %s closed the connection before answering (%s); retrying once", upstream.name(), failure);
+                    return exchange(clients.fresh(), options, request, response, sent).recover(again -> Future.failedFuture(
+                            UpstreamRetry.closedBeforeAnswer(again) ? new UpstreamRetry.ClosedTwice(again) : again));
                 })
                 .onSuccess(upstreamResponse -> {
                     relay(upstreamResponse, request.path(), response);
@@ -293,13 +301,28 @@ public class ProxyRouter {
                 .onFailure(failure -> upstreamFailed(failure, upstream, request, response, audited));
     }
 
+    /** Sends the request on a connection of this client; completes with the response's head. */
+    private Future<HttpClientResponse> exchange(HttpClient client, RequestOptions options,
+            HttpServerRequest request, HttpServerResponse response, AtomicReference<HttpClientRequest> sent) {
+        return client.request(options).compose(upstreamRequest -> {
+            sent.set(upstreamRequest);
+            // a client that goes away must not leave the service working (or streaming) for nobody
+            response.closeHandler(closed -> {
+                if (!response.ended()) {
+                    upstreamRequest.reset(0, new ClientGone());
+                }
+            });
+            return send(request, upstreamRequest);
+        });
+    }
+
     /**
      * Streams the client's body to the upstream. A chunked body, whose size nobody declared, is counted on its way:
      * past the limit the upstream request is reset (not ended, which would hand the service a truncated body as if
      * it were whole) and the result fails with {@link BodySizeLimit.BodyTooLarge}. The upstream's response timeout
      * starts once the whole body is sent: a slow client is the body timeout's business, not a silent upstream's.
      */
-    private io.vertx.core.Future<HttpClientResponse> send(HttpServerRequest request, HttpClientRequest upstreamRequest) {
+    private Future<HttpClientResponse> send(HttpServerRequest request, HttpClientRequest upstreamRequest) {
         ReadStream<Buffer> body = request;
         if (request.getHeader("Content-Length") == null && request.getHeader("Transfer-Encoding") != null) {
             upstreamRequest.setChunked(true);
@@ -308,6 +331,12 @@ public class ProxyRouter {
         Promise<HttpClientResponse> result = Promise.promise();
         // a reset below is this code's own decision and reported through the result, not an error to log
         upstreamRequest.exceptionHandler(ignored -> { });
+        if (request.isEnded()) {
+            // nothing left to stream: a retry, whose client request (without a body) the first attempt read to its end
+            upstreamRequest.end();
+            upstreamRequest.idleTimeout(timeouts.responseTimeout().toMillis());
+            return upstreamRequest.response();
+        }
         body.pipe().endOnFailure(false).to(upstreamRequest).onComplete(piped -> {
             if (piped.succeeded()) {
                 upstreamRequest.idleTimeout(timeouts.responseTimeout().toMillis());
@@ -396,8 +425,9 @@ public class ProxyRouter {
         if (timedOut) {
             OperationOutcomes.send(response, 504, "timeout", "SG-GW-UPSTREAM-TIMEOUT", "the " + upstream.name() + " service did not answer in time");
             audit.upstreamFailed(audited, 504, "SG-GW-UPSTREAM-TIMEOUT");
-        } else if (failure instanceof ConnectException) {
-            // refused: the request never reached the service (stopped, restarting), so the client may safely retry
+        } else if (failure instanceof ConnectException || failure instanceof UpstreamRetry.ClosedTwice) {
+            // refused: the request never reached the service (stopped, restarting), so the client may safely retry; or
+            // an idempotent request (safe to send again) whose retry's connection closed unanswered too
             response.putHeader("Retry-After", "1");
             OperationOutcomes.send(response, 503, "transient", "SG-GW-UPSTREAM-UNAVAILABLE", "the " + upstream.name() + " service is unavailable; retry shortly");
             audit.upstreamFailed(audited, 503, "SG-GW-UPSTREAM-UNAVAILABLE");

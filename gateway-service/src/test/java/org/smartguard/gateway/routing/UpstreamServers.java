@@ -22,6 +22,7 @@ import org.smartguard.commons.testing.TestAuthority;
  * ending in {@code /silent} is never answered; one ending in {@code /stream} is answered with a body that never ends. A request may ask for response headers: {@code X-Echo-Cache-Control}
  * comes back as {@code Cache-Control}, {@code X-Echo-Cors} makes the service answer its own
  * {@code Access-Control-Allow-Origin: *}. The auth upstream also publishes the test JWKS. The route {@code /down} points at a port nobody listens on.
+ * The route {@code /flaky} leads to a {@link FlakyUpstream}, which closes connections before or while answering.
  */
 public class UpstreamServers implements QuarkusTestResourceLifecycleManager {
 
@@ -33,22 +34,30 @@ public class UpstreamServers implements QuarkusTestResourceLifecycleManager {
     public static final List<String> ABANDONED = new CopyOnWriteArrayList<>();
 
     private Vertx vertx;
+    private FlakyUpstream flaky;
 
     @Override
     public Map<String, String> start() {
         vertx = Vertx.vertx();
         int auth = echo("auth");
-        return Map.of(
-                "smartguard.gateway.auth.jwks-uri", "http://127.0.0.1:" + auth + "/auth/jwks",
-                "smartguard.gateway.routes.auth.upstream", "http://127.0.0.1:" + auth,
-                "smartguard.gateway.routes.fhir.upstream", "http://127.0.0.1:" + echo("fhir"),
-                "smartguard.gateway.routes.audit.upstream", "http://127.0.0.1:" + echo("audit"),
-                "smartguard.gateway.routes.down.prefix", "/down",
-                "smartguard.gateway.routes.down.upstream", "http://127.0.0.1:" + closedPort(),
+        try {
+            flaky = new FlakyUpstream();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the flaky upstream", e);
+        }
+        return Map.ofEntries(
+                Map.entry("smartguard.gateway.routes.flaky.prefix", "/flaky"),
+                Map.entry("smartguard.gateway.routes.flaky.upstream", "http://127.0.0.1:" + flaky.port()),
+                Map.entry("smartguard.gateway.auth.jwks-uri", "http://127.0.0.1:" + auth + "/auth/jwks"),
+                Map.entry("smartguard.gateway.routes.auth.upstream", "http://127.0.0.1:" + auth),
+                Map.entry("smartguard.gateway.routes.fhir.upstream", "http://127.0.0.1:" + echo("fhir")),
+                Map.entry("smartguard.gateway.routes.audit.upstream", "http://127.0.0.1:" + echo("audit")),
+                Map.entry("smartguard.gateway.routes.down.prefix", "/down"),
+                Map.entry("smartguard.gateway.routes.down.upstream", "http://127.0.0.1:" + closedPort()),
                 // long enough for a busy 2-core test machine, short enough for the 504 test not to drag
-                "smartguard.gateway.upstream.response-timeout", "3s",
+                Map.entry("smartguard.gateway.upstream.response-timeout", "3s"),
                 // each run counts in its own Redis keys, so runs within one window never share a budget
-                "smartguard.gateway.ratelimit.key-prefix", "test:gateway:ratelimit:" + UUID.randomUUID() + ":");
+                Map.entry("smartguard.gateway.ratelimit.key-prefix", "test:gateway:ratelimit:" + UUID.randomUUID() + ":"));
     }
 
     /** A body that never ends: a chunk every 50 ms until the connection closes. */
@@ -117,6 +126,13 @@ public class UpstreamServers implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void stop() {
+        if (flaky != null) {
+            try {
+                flaky.close();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
         if (vertx != null) {
             vertx.close().toCompletionStage().toCompletableFuture().join();
         }
