@@ -16,7 +16,8 @@ source "$root/bench/common/lib.sh"
 OBSERVATIONS="${BENCH_OBSERVATIONS:-20}"
 LOAD_THREADS="${BENCH_LOAD_THREADS:-4}"
 HEAP="${BENCH_EXPORT_HEAP:-}"
-DB=fhir_bench_export
+# one database per port block: a second set of benchmarks (another BENCH_PORT_BASE) must not drop the first's
+DB="fhir_bench_export${BENCH_PORT_BASE:+_$BENCH_PORT_BASE}"
 bench_ports export
 base="http://127.0.0.1:$FHIR_PORT/fhir"
 

@@ -17,7 +17,8 @@ rows="$work/rows.tsv"
 source "$root/bench/common/lib.sh"
 OBSERVATIONS="${BENCH_OBSERVATIONS:-20}"
 LOAD_THREADS="${BENCH_LOAD_THREADS:-4}"
-DB=fhir_bench
+# one database per port block: a second set of benchmarks (another BENCH_PORT_BASE) must not drop the first's
+DB="fhir_bench${BENCH_PORT_BASE:+_$BENCH_PORT_BASE}"
 bench_ports fhir
 
 ensure_tools_and_infra

@@ -1,14 +1,20 @@
 package org.smartguard.fhir.storage;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
+
+import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 
 import org.hibernate.Session;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
  * The current row of a resource together with the patients whose compartments it is in, in one round trip: what a
@@ -27,33 +33,45 @@ class CurrentRows {
     }
 
     private final EntityManager entityManager;
+    private final DataSource dataSource;
 
-    CurrentRows(EntityManager entityManager) {
+    CurrentRows(EntityManager entityManager, DataSource dataSource) {
         this.entityManager = entityManager;
+        this.dataSource = dataSource;
     }
 
     Optional<Current> find(String type, String id) {
-        // earlier writes of the same transaction (a transaction bundle's PUT before its GET) must be seen
-        entityManager.flush();
-        return entityManager.unwrap(Session.class).doReturningWork(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(SQL)) {
-                statement.setString(1, type);
-                statement.setString(2, id);
-                try (ResultSet row = statement.executeQuery()) {
-                    if (!row.next()) {
-                        return Optional.empty();
-                    }
-                    StoredResource stored = new StoredResource();
-                    stored.pk = row.getLong(1);
-                    stored.resourceType = type;
-                    stored.resourceId = id;
-                    stored.version = row.getLong(2);
-                    stored.lastUpdated = row.getTimestamp(3).toInstant();
-                    stored.deleted = row.getBoolean(4);
-                    stored.json = row.getString(5);
-                    return Optional.of(new Current(stored, List.of((String[]) row.getArray(6).getArray())));
+        if (QuarkusTransaction.isActive()) {
+            // earlier writes of the same transaction (a transaction bundle's PUT before its GET) must be seen
+            entityManager.flush();
+            return entityManager.unwrap(Session.class).doReturningWork(connection -> find(connection, type, id));
+        }
+        // a plain read: one statement on a pooled connection, no Hibernate session nor transaction to set up
+        try (Connection connection = dataSource.getConnection()) {
+            return find(connection, type, id);
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading " + type + "/" + id + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static Optional<Current> find(Connection connection, String type, String id) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(SQL)) {
+            statement.setString(1, type);
+            statement.setString(2, id);
+            try (ResultSet row = statement.executeQuery()) {
+                if (!row.next()) {
+                    return Optional.empty();
                 }
+                StoredResource stored = new StoredResource();
+                stored.pk = row.getLong(1);
+                stored.resourceType = type;
+                stored.resourceId = id;
+                stored.version = row.getLong(2);
+                stored.lastUpdated = row.getTimestamp(3).toInstant();
+                stored.deleted = row.getBoolean(4);
+                stored.json = row.getString(5);
+                return Optional.of(new Current(stored, List.of((String[]) row.getArray(6).getArray())));
             }
-        });
+        }
     }
 }
