@@ -35,6 +35,8 @@ public final class FileSpoolAuditOutbox implements AuditOutbox {
     private static final int HEADER_BYTES = 8;
     /** An event larger than this is a bug, not an audit record. */
     private static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
+    /** Records are read through a buffer of this size: a drain costs one read per chunk, not two per record. */
+    private static final int READ_CHUNK = 256 * 1024;
 
     private record Position(long segment, long offset) {
     }
@@ -178,10 +180,11 @@ public final class FileSpoolAuditOutbox implements AuditOutbox {
         }
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             long limit = position.segment() == end.segment() ? end.offset() : channel.size();
+            RecordReader records = new RecordReader(channel, limit);
             long offset = position.offset();
             int read = 0;
             while (read < max && offset < limit) {
-                byte[] payload = readPayload(channel, offset, limit);
+                byte[] payload = records.payload(offset);
                 EncodedAuditEvent event = payload == null ? null : decode(payload);
                 if (event == null) {
                     // damaged record inside a closed segment: nothing after it can be trusted
@@ -201,42 +204,82 @@ public final class FileSpoolAuditOutbox implements AuditOutbox {
         }
     }
 
+    /** {@code eventId \n key \n json}, split on the bytes (a newline byte never occurs inside a UTF-8 sequence). */
     private static EncodedAuditEvent decode(byte[] payload) {
-        String text = new String(payload, StandardCharsets.UTF_8);
-        int first = text.indexOf('\n');
-        int second = first < 0 ? -1 : text.indexOf('\n', first + 1);
+        int first = indexOfNewline(payload, 0);
+        int second = first < 0 ? -1 : indexOfNewline(payload, first + 1);
         if (second < 0) {
             return null;
         }
-        return new EncodedAuditEvent(text.substring(0, first), text.substring(first + 1, second), text.substring(second + 1));
+        return new EncodedAuditEvent(new String(payload, 0, first, StandardCharsets.UTF_8),
+                new String(payload, first + 1, second - first - 1, StandardCharsets.UTF_8),
+                new String(payload, second + 1, payload.length - second - 1, StandardCharsets.UTF_8));
     }
 
-    /** The payload of the record at {@code offset}, or null when the record is incomplete or corrupt. */
-    private static byte[] readPayload(FileChannel channel, long offset, long limit) throws IOException {
-        if (offset + HEADER_BYTES > limit) {
-            return null;
+    private static int indexOfNewline(byte[] bytes, int from) {
+        for (int i = from; i < bytes.length; i++) {
+            if (bytes[i] == '\n') {
+                return i;
+            }
         }
-        ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
-        readFully(channel, header, offset);
-        header.flip();
-        int length = header.getInt();
-        int crc = header.getInt();
-        if (length <= 0 || length > MAX_RECORD_BYTES || offset + HEADER_BYTES + length > limit) {
-            return null;
+        return -1;
+    }
+
+    /**
+     * Reads the records of one segment up to {@code limit} through a buffer of {@link #READ_CHUNK} bytes (more for
+     * a larger record). A record is returned only when its length is plausible, it lies wholly before the limit and
+     * its checksum matches; otherwise null (incomplete or corrupt).
+     */
+    private static final class RecordReader {
+        private final FileChannel channel;
+        private final long limit;
+        private ByteBuffer buffer = ByteBuffer.allocate(0);
+        private long bufferStart;
+
+        RecordReader(FileChannel channel, long limit) {
+            this.channel = channel;
+            this.limit = limit;
         }
-        ByteBuffer payload = ByteBuffer.allocate(length);
-        readFully(channel, payload, offset + HEADER_BYTES);
-        CRC32 checksum = new CRC32();
-        checksum.update(payload.array());
-        return (int) checksum.getValue() == crc ? payload.array() : null;
+
+        byte[] payload(long offset) throws IOException {
+            if (offset + HEADER_BYTES > limit) {
+                return null;
+            }
+            int at = buffered(offset, HEADER_BYTES);
+            int length = buffer.getInt(at);
+            int crc = buffer.getInt(at + 4);
+            if (length <= 0 || length > MAX_RECORD_BYTES || offset + HEADER_BYTES + length > limit) {
+                return null;
+            }
+            at = buffered(offset, HEADER_BYTES + length);
+            byte[] payload = new byte[length];
+            buffer.get(at + HEADER_BYTES, payload);
+            CRC32 checksum = new CRC32();
+            checksum.update(payload);
+            return (int) checksum.getValue() == crc ? payload : null;
+        }
+
+        /** Makes {@code bytes} bytes from {@code offset} (all before the limit) buffered; returns where they start. */
+        private int buffered(long offset, int bytes) throws IOException {
+            if (offset < bufferStart || offset + bytes > bufferStart + buffer.limit()) {
+                int size = (int) Math.min(limit - offset, Math.max(bytes, READ_CHUNK));
+                if (buffer.capacity() < size) {
+                    buffer = ByteBuffer.allocate(size);
+                }
+                buffer.clear().limit(size);
+                readFully(channel, buffer, offset);
+                bufferStart = offset;
+            }
+            return (int) (offset - bufferStart);
+        }
     }
 
     private static Scan scan(FileChannel channel, long from) throws IOException {
         long offset = from;
         long records = 0;
-        long size = channel.size();
+        RecordReader reader = new RecordReader(channel, channel.size());
         byte[] payload;
-        while ((payload = readPayload(channel, offset, size)) != null) {
+        while ((payload = reader.payload(offset)) != null) {
             offset += HEADER_BYTES + payload.length;
             records++;
         }
