@@ -18,6 +18,7 @@ import org.hl7.fhir.r4.model.PrimitiveType;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.UriType;
+import org.smartguard.commons.json.JsonStrings;
 
 /**
  * Writes the AuditEvents {@link AuditEventBuilder} produces as JSON, byte for byte what HAPI's
@@ -30,7 +31,6 @@ import org.hl7.fhir.r4.model.UriType;
  */
 final class AuditEventJsonWriter {
 
-    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private AuditEventJsonWriter() {
     }
@@ -45,7 +45,7 @@ final class AuditEventJsonWriter {
         String id = event.getIdElement().getIdPart();
         if (id != null && !id.isBlank()) {
             out.append(",\"id\":");
-            string(out, id);
+            JsonStrings.quote(out, id);
         }
         if (!event.getType().isEmpty()) {
             out.append(",\"type\":");
@@ -110,7 +110,7 @@ final class AuditEventJsonWriter {
             for (UriType policy : agent.getPolicy()) {
                 if (present(policy)) {
                     first = comma(out, first);
-                    string(out, policy.getValueAsString());
+                    JsonStrings.quote(out, policy.getValueAsString());
                 }
             }
             out.append(']');
@@ -206,7 +206,7 @@ final class AuditEventJsonWriter {
     private static void primitive(StringBuilder out, String name, PrimitiveType<?> value) {
         if (present(value)) {
             out.append(",\"").append(name).append("\":");
-            string(out, value.getValueAsString());
+            JsonStrings.quote(out, value.getValueAsString());
         }
     }
 
@@ -244,29 +244,6 @@ final class AuditEventJsonWriter {
             }
         }
         return false;
-    }
-
-    /** Jackson's escaping, as HAPI configures it: quote, backslash and C0 controls; everything else as is. */
-    static void string(StringBuilder out, String value) {
-        out.append('"');
-        for (int i = 0, length = value.length(); i < length; i++) {
-            char c = value.charAt(i);
-            if (c >= 0x20 && c != '"' && c != '\\') {
-                out.append(c);
-                continue;
-            }
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\b' -> out.append("\\b");
-                case '\t' -> out.append("\\t");
-                case '\n' -> out.append("\\n");
-                case '\f' -> out.append("\\f");
-                case '\r' -> out.append("\\r");
-                default -> out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
-            }
-        }
-        out.append('"');
     }
 
     // ---- what this writer knows: the builder's elements, no ids or extensions anywhere ----
