@@ -87,13 +87,16 @@ public class ProxyRouter {
     private final Duration bodyTimeout;
     private final RequestAudit audit;
     private final ShutdownRefusal shutdown;
+    private final ListeningSockets listeningSockets;
     private UpstreamClients clients;
 
     ProxyRouter(GatewayRoutesConfig config, AccessPolicy policy, BearerAuthenticator authenticator, RateLimiter rateLimiter,
             CorsPolicy cors, ResponseHeaders responseHeaders, ClientAddresses clientAddresses, IpRules ipRules, BotRules botRules,
-            RequestAudit audit, ShutdownRefusal shutdown, @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize) {
+            RequestAudit audit, ShutdownRefusal shutdown, ListeningSockets listeningSockets,
+            @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize) {
         this.audit = audit;
         this.shutdown = shutdown;
+        this.listeningSockets = listeningSockets;
         this.maxBodyBytes = maxBodySize.asLongValue();
         this.clientAddresses = clientAddresses;
         this.ipRules = ipRules;
@@ -130,6 +133,7 @@ public class ProxyRouter {
     private void dispatch(RoutingContext context) {
         HttpServerRequest request = context.request();
         HttpServerResponse response = context.response();
+        listeningSockets.accepted(request.connection());
         AuditedRequest audited = new AuditedRequest(request, ForwardedHeaders.requestId(request));
         response.putHeader(ForwardedHeaders.REQUEST_ID, audited.requestId());
         String framing = RequestHygiene.framingRefusal(request);
@@ -217,6 +221,20 @@ public class ProxyRouter {
     }
 
     /**
+     * Closes the connection once the answer is written and the request's body has arrived: closing over unread bytes
+     * would reset the connection, and the answer could be lost with it.
+     */
+    private static void closeWhenRead(HttpServerRequest request, HttpServerResponse response) {
+        response.putHeader("Connection", "close").endHandler(ignored -> {
+            if (request.isEnded()) {
+                request.connection().close();
+            } else {
+                request.endHandler(ended -> request.connection().close());
+            }
+        });
+    }
+
+    /**
      * Completes with the rate decision to report (null when not counted), or fails with the reason to refuse. The
      * token is verified first; its revocation is asked in the same Redis call as its count.
      */
@@ -266,8 +284,10 @@ public class ProxyRouter {
         HttpServerRequest request = context.request();
         HttpServerResponse response = context.response();
         if (shutdown.refuses()) {
-            // past the shutdown delay: nothing new is forwarded, so Quarkus' wait for requests under way can end
-            response.putHeader("Retry-After", "1").putHeader("Connection", "close");
+            // past the shutdown delay: nothing new is forwarded, so Quarkus' wait for requests under way can end, and
+            // the connection is closed after the answer (the listening socket is closed already: ListeningSockets)
+            response.putHeader("Retry-After", "1");
+            closeWhenRead(request, response);
             refuse(audited, response, 503, "transient", ShutdownRefusal.CODE, "the gateway is stopping; retry shortly");
             return;
         }

@@ -12,12 +12,11 @@ import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 
 /**
  * Once the shutdown delay ({@code quarkus.shutdown.delay}) has passed, a request that has passed the gateway's checks
- * is not forwarded but answered 503 with {@code Retry-After: 1} and {@code Connection: close} (audited like every
- * answer, by {@link ProxyRouter}). Quarkus then waits for the requests under way, but it keeps accepting connections
- * until its HTTP server closes: without this, a client that keeps sending (to a single replica, or one nobody took out
- * of a load balancer) keeps the count of requests under way above zero, the wait runs to its timeout, and the close
- * cuts whatever is under way then. A 503 before anything was forwarded is safe for any client to retry, like a
- * refused connection.
+ * is not forwarded but answered 503 with {@code Retry-After: 1}, and its connection closed (audited like every
+ * answer, by {@link ProxyRouter}). Quarkus then waits for the requests under way; new connections are refused by then
+ * ({@link ListeningSockets}), but one accepted before may still carry requests: forwarding them would keep the count of
+ * requests under way above zero, the wait could run to its timeout, and the close would cut whatever is under way then.
+ * A 503 before anything was forwarded is safe for any client to retry, like a refused connection.
  */
 @ApplicationScoped
 public class ShutdownRefusal {

@@ -10,21 +10,28 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * An upstream on a plain server socket that misbehaves the way a restarting service does, at the byte level no
  * HTTP server library lets a test choose: a path containing {@code close-first} is closed without an answer byte
  * the first time it is requested and answered 200 the next time, one containing {@code close-always} every time;
  * one containing {@code partial} gets a status line,
- * headers promising 100 body bytes, 10 of them, then the connection closes. Every connection carries one exchange.
+ * headers promising 100 body bytes, 10 of them, then the connection closes; one containing {@code held} is answered
+ * 200 once the test {@link #release releases} it (a request under way for as long as a test needs). Every connection
+ * carries one exchange.
  */
 final class FlakyUpstream implements AutoCloseable {
 
     /** Every request that reached this upstream, as "METHOD path", in order. */
     static final List<String> ATTEMPTS = new CopyOnWriteArrayList<>();
+    private static final Map<String, CountDownLatch> HELD = new ConcurrentHashMap<>();
 
     private final ServerSocket server;
     private final ExecutorService connections = Executors.newCachedThreadPool(task -> {
@@ -45,6 +52,25 @@ final class FlakyUpstream implements AutoCloseable {
     /** How many requests with this method and path reached the upstream. */
     static long attempts(String method, String path) {
         return ATTEMPTS.stream().filter((method + " " + path)::equals).count();
+    }
+
+    /** Lets the held request for this path be answered. */
+    static void release(String path) {
+        held(path).countDown();
+    }
+
+    private static CountDownLatch held(String path) {
+        return HELD.computeIfAbsent(path, ignored -> new CountDownLatch(1));
+    }
+
+    /** Waits (at most a minute, a test that failed midway) until the test releases this path. */
+    private static boolean released(String path) {
+        try {
+            return held(path).await(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private void acceptAll() {
@@ -79,6 +105,9 @@ final class FlakyUpstream implements AutoCloseable {
                 out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"part\":1}")
                         .getBytes(StandardCharsets.ISO_8859_1));
                 out.flush();
+                return;
+            }
+            if (path.contains("held") && !released(path)) {
                 return;
             }
             out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\nConnection: close\r\n\r\n"
