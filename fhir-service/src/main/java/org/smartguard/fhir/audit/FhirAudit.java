@@ -21,7 +21,8 @@ import io.vertx.core.http.HttpServerRequest;
 /**
  * The fhir-service's audit events (BALP): who (fhirUser or sub, client_id, the token's jti), what (interaction,
  * resources, query), which patients (one event each), outcome. Called inside the transaction of a write, so a
- * create or update and its audit event commit together or not at all.
+ * create or update and its audit event commit together or not at all; a read, search or history alone has no
+ * transaction, and its event is group-committed by the outbox before the call returns.
  */
 @ApplicationScoped
 public class FhirAudit {

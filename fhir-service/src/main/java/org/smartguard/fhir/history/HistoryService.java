@@ -13,10 +13,8 @@ import java.util.Map;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
-import org.hibernate.Session;
 import org.smartguard.commons.audit.AuditEventType;
 import org.smartguard.commons.audit.AuditOutcome;
 import org.smartguard.commons.fhir.FhirR4;
@@ -27,6 +25,7 @@ import org.smartguard.fhir.search.SearchService;
 import org.smartguard.fhir.security.AccessDecision;
 import org.smartguard.fhir.security.SmartAuthorization;
 import org.smartguard.fhir.security.SmartRefusal;
+import org.smartguard.fhir.storage.ReadConnections;
 import org.smartguard.fhir.storage.ResourceService;
 import org.smartguard.fhir.storage.StoredResource;
 
@@ -49,20 +48,20 @@ public class HistoryService {
     private final SearchService search;
     private final FhirAudit audit;
     private final PublicUrls urls;
-    private final EntityManager entityManager;
+    private final ReadConnections connections;
 
     HistoryService(SmartAuthorization authorization, ResourceService resources, SearchService search, FhirAudit audit,
-            PublicUrls urls, EntityManager entityManager) {
+            PublicUrls urls, ReadConnections connections) {
         this.authorization = authorization;
         this.resources = resources;
         this.search = search;
         this.audit = audit;
         this.urls = urls;
-        this.entityManager = entityManager;
+        this.connections = connections;
     }
 
     /** {@code GET [type]/[id]/_history}: a bundle of type history with the total number of versions. */
-    @Transactional
+    @Transactional(Transactional.TxType.SUPPORTS)
     public String instance(String type, String id, HistoryQuery query) {
         AccessDecision access = authorization.require(type, Permission.READ);
         StoredResource stored = resources.visibleCurrent(type, id, access);
@@ -75,7 +74,7 @@ public class HistoryService {
     }
 
     /** {@code GET [type]/_history}: the versions of every resource of the type the token may search. */
-    @Transactional
+    @Transactional(Transactional.TxType.SUPPORTS)
     public String type(String type, HistoryQuery query) {
         AccessDecision access = authorization.require(type, Permission.SEARCH);
         Page page = page(typeCondition(type, access), query);
@@ -89,7 +88,7 @@ public class HistoryService {
      * Types that share a decision without granular filters are grouped, so a {@code system/*.rs} token's query has no
      * type predicate at all and a {@code patient/*.rs} token's has two.
      */
-    @Transactional
+    @Transactional(Transactional.TxType.SUPPORTS)
     public String system(HistoryQuery query) {
         // keyed by the decision's compartment patient; the null key (no compartment) is a real key of this map
         Map<String, List<String>> unfilteredByCompartment = new LinkedHashMap<>();
@@ -185,7 +184,7 @@ public class HistoryService {
         List<Version> versions = new ArrayList<>();
         List<Long> keys = new ArrayList<>();
         List<String[]> compartments = new ArrayList<>();
-        session().doWork(connection -> {
+        connections.run(connection -> {
             try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
                 bind(statement, binds);
                 try (ResultSet rows = statement.executeQuery()) {
@@ -198,6 +197,7 @@ public class HistoryService {
                     }
                 }
             }
+            return null;
         });
         boolean more = versions.size() > query.count();
         if (more) {
@@ -229,17 +229,15 @@ public class HistoryService {
         StringBuilder sql = new StringBuilder("SELECT count(*) FROM resource_history h JOIN resource r ON r.pk = h.res_pk WHERE " + condition.sql());
         List<Object> binds = new ArrayList<>(condition.binds());
         filters(query, sql, binds);
-        long[] total = new long[1];
-        session().doWork(connection -> {
+        return connections.run(connection -> {
             try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
                 bind(statement, binds);
                 try (ResultSet rows = statement.executeQuery()) {
                     rows.next();
-                    total[0] = rows.getLong(1);
+                    return rows.getLong(1);
                 }
             }
         });
-        return total[0];
     }
 
     /** {@code _since} and {@code _at}; a version is current from its time until its successor's (if any). */
@@ -286,9 +284,5 @@ public class HistoryService {
         for (int i = 0; i < binds.size(); i++) {
             statement.setObject(i + 1, binds.get(i));
         }
-    }
-
-    private Session session() {
-        return entityManager.unwrap(Session.class);
     }
 }

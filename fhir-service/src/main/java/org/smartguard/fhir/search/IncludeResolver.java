@@ -37,9 +37,9 @@ class IncludeResolver {
         this.parameters = parameters;
     }
 
-    /** @return the included resources' JSON by primary key, in the order found, without the matches themselves */
-    Map<Long, String> resolve(List<Long> matches, List<IncludeSpec> specs) {
-        Map<Long, String> included = new LinkedHashMap<>();
+    /** @return the included resources by primary key, in the order found, without the matches themselves */
+    Map<Long, KeysetPager.Row> resolve(List<Long> matches, List<IncludeSpec> specs) {
+        Map<Long, KeysetPager.Row> included = new LinkedHashMap<>();
         if (specs.isEmpty() || matches.isEmpty()) {
             return included;
         }
@@ -55,7 +55,7 @@ class IncludeResolver {
                         : referred(spec, from, MAX_INCLUDED - included.size());
                 for (KeysetPager.Row row : rows) {
                     if (seen.add(row.pk()) && included.size() < MAX_INCLUDED) {
-                        included.put(row.pk(), row.json());
+                        included.put(row.pk(), row);
                         found.add(row.pk());
                     }
                 }
@@ -84,7 +84,7 @@ class IncludeResolver {
             List<Object> binds = new ArrayList<>(List.of(type, sourcePks, spec.source(), names, type));
             binds.addAll(visible.binds());
             binds.add(limit - rows.size());
-            rows.addAll(sql.query("SELECT r.pk, r.json FROM resource r WHERE r.res_type = ? AND NOT r.deleted AND r.res_id IN"
+            rows.addAll(sql.query("SELECT r.pk, r.json, " + KeysetPager.Row.compartmentsOf("r") + " FROM resource r WHERE r.res_type = ? AND NOT r.deleted AND r.res_id IN"
                     + " (SELECT i.target_id FROM sp_reference i WHERE i.res_pk = ANY (?) AND i.res_type = ? AND i.name = ANY (?)"
                     + " AND i.target_type = ?) AND " + visible.text() + " ORDER BY r.pk LIMIT ?", binds, IncludeResolver::row));
         }
@@ -107,13 +107,13 @@ class IncludeResolver {
         }
         binds.addAll(visible.binds());
         binds.add(limit);
-        return sql.query("SELECT r.pk, r.json FROM resource r WHERE r.res_type = ? AND NOT r.deleted AND r.pk IN"
+        return sql.query("SELECT r.pk, r.json, " + KeysetPager.Row.compartmentsOf("r") + " FROM resource r WHERE r.res_type = ? AND NOT r.deleted AND r.pk IN"
                 + " (SELECT i.res_pk FROM resource m JOIN sp_reference i ON i.target_id = m.res_id AND i.target_type = m.res_type"
                 + " WHERE m.pk = ANY (?) AND i.res_type = ? AND i.name = ANY (?)" + targetType + ") AND " + visible.text()
                 + " ORDER BY r.pk LIMIT ?", binds, IncludeResolver::row);
     }
 
     private static KeysetPager.Row row(java.sql.ResultSet row) throws java.sql.SQLException {
-        return new KeysetPager.Row(row.getLong(1), row.getString(2), List.of());
+        return new KeysetPager.Row(row.getLong(1), row.getString(2), List.of(), KeysetPager.Row.compartments(row, 3));
     }
 }

@@ -15,8 +15,20 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 class KeysetPager {
 
-    /** A matched row: primary key, stored JSON and its sort values as a cursor holds them. */
-    record Row(long pk, String json, List<String> keys) {
+    /**
+     * A matched row: primary key, stored JSON, its sort values as a cursor holds them, and the patients whose
+     * compartments it is in (what the search's audit event names), read with the row instead of by another query.
+     */
+    record Row(long pk, String json, List<String> keys, List<String> compartmentPatients) {
+
+        /** The select-list item that reads a row's compartments, for any query over {@code resource} aliased {@code alias}. */
+        static String compartmentsOf(String alias) {
+            return "ARRAY(SELECT c.patient_id FROM resource_compartment c WHERE c.res_pk = " + alias + ".pk)";
+        }
+
+        static List<String> compartments(java.sql.ResultSet row, int column) throws java.sql.SQLException {
+            return List.of((String[]) row.getArray(column).getArray());
+        }
     }
 
     record Page(List<Row> rows, boolean hasNext, boolean hasPrevious) {
@@ -35,7 +47,8 @@ class KeysetPager {
         boolean backwards = cursor != null && cursor.before();
         List<Object> binds = new ArrayList<>();
         StringBuilder inner = new StringBuilder("SELECT r.pk, r.json");
-        StringBuilder outer = new StringBuilder("SELECT m.pk, m.json");
+        // the compartments after the sort and LIMIT: PostgreSQL evaluates such a costly select-list item for the page only
+        StringBuilder outer = new StringBuilder("SELECT m.pk, m.json, " + Row.compartmentsOf("m"));
         for (int i = 0; i < order.keys().size(); i++) {
             SortOrder.Key key = order.keys().get(i);
             inner.append(", ").append(key.expression()).append(" AS s").append(i);
@@ -60,9 +73,9 @@ class KeysetPager {
         List<Row> rows = new ArrayList<>(sql.query(outer.toString(), binds, row -> {
             List<String> values = new ArrayList<>(keys);
             for (int i = 0; i < keys; i++) {
-                values.add(order.keys().get(i).kind().read(row, 3 + i));
+                values.add(order.keys().get(i).kind().read(row, 4 + i));
             }
-            return new Row(row.getLong(1), row.getString(2), values);
+            return new Row(row.getLong(1), row.getString(2), values, Row.compartments(row, 3));
         }));
         boolean more = rows.size() > count;
         if (more) {

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -23,7 +25,9 @@ import org.smartguard.fhir.security.SmartRefusal;
  * membership and granular scope filters are predicates like any other, for the matches and for every included,
  * chained or {@code _has} resource), so a page is never short, a total never counts what the token cannot see, and
  * no parameter can reach around it. Pages are keyset pages on (sort values, primary key), so {@code next} and
- * {@code previous} links stay correct while others write.
+ * {@code previous} links stay correct while others write. Read-only, so no transaction of its own: alone, a search
+ * runs on pooled connections and its audit event is group-committed before it answers; inside a transaction (a
+ * bundle, a conditional create) it joins it and sees its earlier writes.
  */
 @ApplicationScoped
 public class SearchService {
@@ -58,7 +62,7 @@ public class SearchService {
      * @param query   the search parameters, each name with its values in order of appearance
      * @param lenient {@code Prefer: handling=lenient}: unknown parameters are ignored instead of refused
      */
-    @Transactional
+    @Transactional(Transactional.TxType.SUPPORTS)
     public String search(String type, Map<String, List<String>> query, boolean lenient) {
         AccessDecision decision = authorization.require(type, Permission.SEARCH);
         SearchControls controls = SearchControls.parse(type, query, parameters);
@@ -68,15 +72,16 @@ public class SearchService {
         KeysetPager.Page page = controls.countOnly() ? new KeysetPager.Page(List.of(), false, false)
                 : pager.fetch(matching.where(), controls.sort(), controls.cursor(), controls.count());
         List<Long> pks = page.rows().stream().map(KeysetPager.Row::pk).toList();
-        Map<Long, String> included = includes.resolve(pks, controls.includes());
-        List<Long> returned = new ArrayList<>(pks);
-        returned.addAll(included.keySet());
+        Map<Long, KeysetPager.Row> included = includes.resolve(pks, controls.includes());
+        List<KeysetPager.Row> returned = new ArrayList<>(page.rows());
+        returned.addAll(included.values());
         audit.record(AuditEventType.REST_SEARCH, AuditOutcome.SUCCESS, "search-type", List.of(), compartmentPatients(returned),
                 type + "?" + SearchBundle.queryString(query), returned.size());
         Map<String, List<String>> repeated = new LinkedHashMap<>(matching.applied());
         repeated.putAll(controls.echoed());
         SearchBundle.Links links = new SearchBundle.Links(urls.fhirBase() + "/" + type, repeated, controls.count());
-        return SearchBundle.write(urls.fhirBase(), links, controls.sort(), controls.cursor(), page, List.copyOf(included.values()),
+        return SearchBundle.write(urls.fhirBase(), links, controls.sort(), controls.cursor(), page,
+                included.values().stream().map(KeysetPager.Row::json).toList(),
                 EntryView.of(type, controls), total);
     }
 
@@ -84,7 +89,7 @@ public class SearchService {
      * The ids of at most {@code limit} resources a conditional interaction ({@code If-None-Exist}, a conditional
      * reference) matches, within what the token may see; unknown parameters are refused.
      */
-    @Transactional
+    @Transactional(Transactional.TxType.SUPPORTS)
     public List<String> matchingIds(String type, Map<String, List<String>> query, int limit) {
         AccessDecision decision = authorization.require(type, Permission.SEARCH);
         SearchPredicates.Sql where = criteria.of(type, query, false, decision).where();
@@ -98,7 +103,7 @@ public class SearchService {
      * type's own restrictions (granular filters) applied in the SQL, in keyset pages. Resources outside the
      * compartment that it references (practitioners, organizations) are not included.
      */
-    @Transactional
+    @Transactional(Transactional.TxType.SUPPORTS)
     public String everything(String patientId, Map<String, List<String>> query) {
         AccessDecision patientAccess = authorization.require("Patient", Permission.READ);
         if (patientAccess.restrictedToCompartment() && !patientAccess.compartmentPatient().equals(patientId)) {
@@ -142,11 +147,10 @@ public class SearchService {
         return sql.query("SELECT count(*) FROM resource r WHERE " + where.text(), where.binds(), row -> row.getLong(1)).get(0);
     }
 
-    private List<String> compartmentPatients(List<Long> pks) {
-        if (pks.isEmpty()) {
-            return List.of();
-        }
-        return sql.query("SELECT DISTINCT patient_id FROM resource_compartment WHERE res_pk = ANY (?) ORDER BY patient_id",
-                List.of(new SearchSql.ArrayBind("bigint", pks)), row -> row.getString(1));
+    /** The patients whose data the rows hold, each once, in order. */
+    private static List<String> compartmentPatients(List<KeysetPager.Row> rows) {
+        Set<String> patients = new TreeSet<>();
+        rows.forEach(row -> patients.addAll(row.compartmentPatients()));
+        return List.copyOf(patients);
     }
 }

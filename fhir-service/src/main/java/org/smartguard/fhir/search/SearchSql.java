@@ -8,12 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 
-import org.hibernate.Session;
+import org.smartguard.fhir.storage.ReadConnections;
 
 /**
- * Runs search SQL on the transaction's own connection. Every value is a bind parameter; lists are bound as one
+ * Runs search SQL on the transaction's own connection, or, for a search alone, on a pooled one ({@link ReadConnections}). Every value is a bind parameter; lists are bound as one
  * PostgreSQL array ({@code = ANY (?)}), so a page of ids never becomes SQL text either.
  */
 @ApplicationScoped
@@ -27,22 +26,22 @@ class SearchSql {
         T map(ResultSet row) throws SQLException;
     }
 
-    private final EntityManager entityManager;
+    private final ReadConnections connections;
 
-    SearchSql(EntityManager entityManager) {
-        this.entityManager = entityManager;
+    SearchSql(ReadConnections connections) {
+        this.connections = connections;
     }
 
     <T> List<T> query(String sql, List<Object> binds, RowMapper<T> mapper) {
-        List<T> results = new ArrayList<>();
-        entityManager.unwrap(Session.class).doWork(connection -> {
+        return connections.run(connection -> {
+            List<T> results = new ArrayList<>();
             try (PreparedStatement statement = prepare(connection, sql, binds); ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     results.add(mapper.map(rows));
                 }
             }
+            return results;
         });
-        return results;
     }
 
     /** A statement with every value bound ({@link ArrayBind}s as SQL arrays). */

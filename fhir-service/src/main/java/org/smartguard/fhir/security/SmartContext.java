@@ -9,13 +9,18 @@ import org.smartguard.commons.scope.SmartScopes;
 @RequestScoped
 public class SmartContext {
 
+    private final GrantedScopes grantedScopes;
     private ValidatedToken token;
     private SmartScopes scopes = SmartScopes.none();
     private String patientHint;
 
+    SmartContext(GrantedScopes grantedScopes) {
+        this.grantedScopes = grantedScopes;
+    }
+
     void set(ValidatedToken token, String patientHint) {
         this.token = token;
-        this.scopes = SmartScopes.parseLenient(token.scope()).understood();
+        this.scopes = grantedScopes.of(token.scope());
         this.patientHint = patientHint;
     }
 

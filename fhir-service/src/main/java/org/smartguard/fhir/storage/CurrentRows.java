@@ -7,14 +7,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 
-import javax.sql.DataSource;
-
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
-
-import org.hibernate.Session;
-
-import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
  * The current row of a resource together with the patients whose compartments it is in, in one round trip: what a
@@ -32,26 +25,14 @@ class CurrentRows {
     record Current(StoredResource resource, List<String> compartmentPatients) {
     }
 
-    private final EntityManager entityManager;
-    private final DataSource dataSource;
+    private final ReadConnections connections;
 
-    CurrentRows(EntityManager entityManager, DataSource dataSource) {
-        this.entityManager = entityManager;
-        this.dataSource = dataSource;
+    CurrentRows(ReadConnections connections) {
+        this.connections = connections;
     }
 
     Optional<Current> find(String type, String id) {
-        if (QuarkusTransaction.isActive()) {
-            // earlier writes of the same transaction (a transaction bundle's PUT before its GET) must be seen
-            entityManager.flush();
-            return entityManager.unwrap(Session.class).doReturningWork(connection -> find(connection, type, id));
-        }
-        // a plain read: one statement on a pooled connection, no Hibernate session nor transaction to set up
-        try (Connection connection = dataSource.getConnection()) {
-            return find(connection, type, id);
-        } catch (SQLException e) {
-            throw new IllegalStateException("reading " + type + "/" + id + " failed: " + e.getMessage(), e);
-        }
+        return connections.run(connection -> find(connection, type, id));
     }
 
     private static Optional<Current> find(Connection connection, String type, String id) throws SQLException {

@@ -78,7 +78,7 @@ public class ResourceService {
         return stored;
     }
 
-    @Transactional
+    @Transactional(Transactional.TxType.SUPPORTS)
     public ResourceVersion vread(String type, String id, long version) {
         AccessDecision access = authorization.require(type, Permission.READ);
         CurrentRows.Current current = visibleCurrentWithCompartments(type, id, access);
