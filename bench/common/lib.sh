@@ -83,15 +83,32 @@ start_nginx() {
   nginx -c "$work/nginx.conf" -p "$work" -e "$work/nginx-error.log" || die "nginx did not start; see $work/nginx-error.log"
 }
 
-# start_java NAME JAR [ENV=VALUE...]: a service in the background, logging to $work/NAME.log. BENCH_JAVA_OPTS adds
-# JVM options to every service, @NAME@ replaced by its name: a profile of each, e.g.
+# start_java NAME JAR [ENV=VALUE...]: a service in the background, logging to $work/NAME.log, with the JVM options
+# its production container gets (production_jvm_options). BENCH_JAVA_OPTS adds JVM options to every service, @NAME@
+# replaced by its name: a profile of each, e.g.
 #   BENCH_JAVA_OPTS='-XX:StartFlightRecording=filename=/tmp/@NAME@.jfr,settings=profile' bench/run gateway
 start_java() {
-  local name="$1" jar="$2" opts=()
+  local name="$1" jar="$2" opts=() extra="${BENCH_JAVA_OPTS:-}"
   shift 2
-  [[ -n "${BENCH_JAVA_OPTS:-}" ]] && read -r -a opts <<<"${BENCH_JAVA_OPTS//@NAME@/$name}"
+  read -r -a opts <<<"$(production_jvm_options "$name-service") ${extra//@NAME@/$name}"
   env "$@" java "${opts[@]}" -jar "$jar" >"$work/$name.log" 2>&1 &
   bench_pids+=($!)
+}
+
+# production_jvm_options SERVICE: what the image's launcher (run-java.sh of ubi9/openjdk-17) gives the JVM in the
+# production overlay: the heap as JAVA_MAX_MEM_RATIO percent of the container's memory limit (-XX:MaxRAM stands in
+# for the cgroup limit) and the launcher's default GC settings. A benchmark, and above all the soak, then measures
+# the memory a deployment really has: without it the JVM takes a quarter of this machine's 24 GB as its heap and
+# grows into it, and growth says nothing.
+production_jvm_options() {
+  local service="$1" limit ratio
+  limit="$(awk -v s="$service" '$0 ~ "- name: " s "$" { found = 1 } found && /limits:/ { sub(/.*memory: */, ""); sub(/}.*/, ""); print; exit }' \
+    "$root/deploy/kubernetes/overlays/production/limits.yaml")"
+  ratio="$(sed -n 's/.*JAVA_MAX_MEM_RATIO, value: "\([0-9]*\)".*/\1/p' "$root/deploy/kubernetes/base/$service/deployment.yaml")"
+  [[ "$limit" =~ ^[0-9]+(Mi|Gi)$ && -n "$ratio" ]] || die "no production memory limit or JAVA_MAX_MEM_RATIO for $service in deploy/kubernetes"
+  limit="${limit/Mi/m}"
+  printf '%s ' "-XX:MaxRAM=${limit/Gi/g}" "-XX:MaxRAMPercentage=$ratio" -XX:+UseParallelGC -XX:MinHeapFreeRatio=10 \
+    -XX:MaxHeapFreeRatio=20 -XX:GCTimeRatio=4 -XX:AdaptiveSizePolicyWeight=90 -XX:+ExitOnOutOfMemoryError
 }
 
 # wait_ready PORT NAME: up to BENCH_READY_TIMEOUT [180] seconds for the service's readiness

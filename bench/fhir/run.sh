@@ -76,6 +76,6 @@ java "$root/bench/common/BenchReport.java" "$rows" "$root/bench/results" fhir \
   "FHIR server ($PATIENTS patients x $OBSERVATIONS observations, $CONNECTIONS connections, patient tokens)" "bench/run fhir" \
   "ingest, through/ingest, fhir" "read Patient, through/read Patient, fhir" "search vital signs, through/search vital signs, fhir"
 if [[ "${BENCH_SOAK:-false}" == true ]]; then
-  "$root/bench/soak/run.sh" "$work" "$GATEWAY_PORT" "$(awk -F'\t' '$1 == "read Patient, through the gateway" { print $2 }' "$rows")" \
+  "$root/bench/soak/run.sh" "$cp_file" "$work" "$GATEWAY_PORT" "$(awk -F'\t' '$1 == "read Patient, through the gateway" { print $2 }' "$rows")" \
     fhir-service="${bench_pids[0]}" gateway-service="${bench_pids[1]}"
 fi

@@ -50,16 +50,27 @@ public final class JwksKeySource {
         if (known.isPresent()) {
             return CompletableFuture.completedFuture(known);
         }
-        // a fetch under way (the first one at start-up, or one after a rotation) may bring this kid: wait for it
-        // rather than refuse every request that arrives before the key set does
+        // looked up again once the fetch (this request's, another's, or none) is over: a set that arrived in between
+        // is seen, so a burst of first requests after start-up is not refused while one of them fetches the keys
+        return refreshUnlessTooSoon().handle((ignored, failure) -> find(kid));
+    }
+
+    /**
+     * The fetch under way, if any (the first one at start-up, or one after a rotation: it may bring the kid, so the
+     * caller waits for it); else a new fetch if the floor allows; else nothing to wait for.
+     */
+    private CompletionStage<Void> refreshUnlessTooSoon() {
         CompletableFuture<Void> running = inFlight.get();
         if (running != null) {
-            return running.handle((ignored, failure) -> find(kid));
+            return running;
         }
         if (clock.instant().isBefore(lastAttempt.plus(refreshFloor))) {
-            return CompletableFuture.completedFuture(known);
+            // a fetch begun since the look above set lastAttempt after publishing itself in inFlight: join it (one
+            // that has already ended set the keys before clearing inFlight, and the caller's second look sees them)
+            running = inFlight.get();
+            return running != null ? running : CompletableFuture.completedFuture(null);
         }
-        return refresh().handle((ignored, failure) -> find(kid));
+        return refresh();
     }
 
     /** Fetches the key set now (one fetch at a time; concurrent callers share it). */

@@ -203,6 +203,43 @@ class AccessTokenValidatorTest {
     }
 
     @Test
+    void aKeySetFetchedForAnotherRequestJustBeforeThisOneLooksIsUsed() throws Exception {
+        // the interleaving of a burst of first requests after start-up: this request finds no key and no fetch under
+        // way, then, before it checks the refetch floor, another request's fetch runs to its end. The clock is read
+        // exactly at that point, so the test clock runs that other fetch there.
+        JwksKeySource[] source = new JwksKeySource[1];
+        boolean[] raced = { false };
+        Clock racingClock = new Clock() {
+            @Override
+            public Instant instant() {
+                if (!raced[0]) {
+                    raced[0] = true;
+                    source[0].refresh().toCompletableFuture().join();
+                }
+                return Instant.now();
+            }
+
+            @Override
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+        };
+        source[0] = new JwksKeySource(jwks.uri(), Duration.ofSeconds(30), Duration.ofSeconds(2), racingClock);
+        AccessTokenValidator coldStart = new AccessTokenValidator(source[0], ISSUER, FHIR, Duration.ofSeconds(30), Clock.fixed(NOW, ZoneOffset.UTC));
+
+        ValidatedToken validated = coldStart.validate(valid(claims())).toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        assertTrue(raced[0], "the other request's fetch ran between this request's first look and its floor check");
+        assertEquals("user-1", validated.subject(), "the key that fetch brought is used, not refused as unknown");
+        assertEquals(1, jwks.requests(), "one fetch for both");
+    }
+
+    @Test
     void kidWithPathOrSqlCharactersIsRefusedWithoutLookup() throws Exception {
         for (String kid : List.of("../../etc/passwd", "1' OR '1'='1", "key-1\u0000")) {
             assertEquals("the token has no usable key id",
