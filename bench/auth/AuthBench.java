@@ -31,6 +31,7 @@ import org.jose4j.jwt.JwtClaims;
 
 /**
  * Token-endpoint benchmark against a running stack (./suite up) with its demo data:
+ * 0. BENCH_AUTH_WARMUP_SECONDS [90] of all the requests below, not measured (the JIT of a just-started stack);
  * 1. latency of full standalone launches as demo-patient (authorize, login, consent, code exchange), sequential;
  * 2. authorization_code exchanges/s: codes are prepared first (each needs a login), then exchanged concurrently, in
  *    in rounds of 100 (a code lives 60 s), BENCH_AUTH_CODES [300] in all;
@@ -75,7 +76,22 @@ public class AuthBench {
         System.out.printf("machine: %d cores, Java %s; target %s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), base);
 
-        bench.launch(); // warm-up
+        // a stack ./suite up has just started runs interpreted and its JIT competes for the two cores: measured at
+        // once, it gave 33 exchanges/s where the same stack warmed up gives about 190. Every kind of request is sent
+        // for BENCH_AUTH_WARMUP_SECONDS first, as the other scenarios warm their Java targets (BENCH_JVM_WARMUP).
+        PublicJsonWebKey key = demoBackendKey();
+        long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.parseLong(System.getenv().getOrDefault("BENCH_AUTH_WARMUP_SECONDS", "90")));
+        int warmupRounds = 0;
+        do {
+            bench.launch();
+            List<String[]> codes = Collections.synchronizedList(new ArrayList<>());
+            run(4, 16, i -> codes.add(bench.code()));
+            run(threads, codes.size(), i -> bench.exchange(codes.get(i)));
+            run(threads, 64, i -> bench.clientCredentials(bench.assertion(key), "system/Patient.rs"));
+            warmupRounds++;
+        } while (System.nanoTime() < warmupEnd);
+        System.out.printf("warm-up: %d rounds (a launch, 16 code exchanges and 64 client_credentials grants each)%n", warmupRounds);
+
         List<Long> launches = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             long start = System.nanoTime();
@@ -83,9 +99,6 @@ public class AuthBench {
             launches.add(System.nanoTime() - start);
         }
 
-        for (int i = 0; i < 3; i++) {
-            bench.exchange(bench.code()); // warm-up
-        }
         // codes live 60 s: prepared and exchanged in rounds of 100, so that on a slow machine no code expires waiting
         List<Result> rounds = new ArrayList<>();
         int codeCount = Integer.parseInt(System.getenv().getOrDefault("BENCH_AUTH_CODES", "300"));
@@ -96,14 +109,12 @@ public class AuthBench {
         }
         Result exchange = Result.of(rounds);
 
-        PublicJsonWebKey key = demoBackendKey();
         int assertions = Integer.parseInt(System.getenv().getOrDefault("BENCH_AUTH_GRANTS", "3000"));
         List<String> signed = new ArrayList<>();
-        for (int i = 0; i < assertions + 200; i++) {
+        for (int i = 0; i < assertions; i++) {
             signed.add(bench.assertion(key));
         }
-        run(threads, 200, i -> bench.clientCredentials(signed.get(i), "system/Patient.rs")); // warm-up
-        Result credentials = run(threads, assertions, i -> bench.clientCredentials(signed.get(200 + i), "system/Patient.rs"));
+        Result credentials = run(threads, assertions, i -> bench.clientCredentials(signed.get(i), "system/Patient.rs"));
 
         String table = String.join("\n",
                 "| scenario | requests | throughput (req/s) | p50 (ms) | p90 (ms) | p99 (ms) |",
