@@ -185,7 +185,7 @@ public class HistoryService {
         List<Long> keys = new ArrayList<>();
         List<String[]> compartments = new ArrayList<>();
         connections.run(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+            try (PreparedStatement statement = ReadConnections.plannedPerExecution(connection, sql.toString())) {
                 bind(statement, binds);
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
@@ -230,7 +230,7 @@ public class HistoryService {
         List<Object> binds = new ArrayList<>(condition.binds());
         filters(query, sql, binds);
         return connections.run(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+            try (PreparedStatement statement = ReadConnections.plannedPerExecution(connection, sql.toString())) {
                 bind(statement, binds);
                 try (ResultSet rows = statement.executeQuery()) {
                     rows.next();

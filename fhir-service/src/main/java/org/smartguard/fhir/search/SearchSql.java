@@ -46,7 +46,7 @@ class SearchSql {
 
     /** A statement with every value bound ({@link ArrayBind}s as SQL arrays). */
     static PreparedStatement prepare(Connection connection, String sql, List<Object> binds) throws SQLException {
-        PreparedStatement statement = connection.prepareStatement(sql);
+        PreparedStatement statement = ReadConnections.plannedPerExecution(connection, sql);
         for (int i = 0; i < binds.size(); i++) {
             Object value = binds.get(i);
             if (value instanceof ArrayBind array) {
