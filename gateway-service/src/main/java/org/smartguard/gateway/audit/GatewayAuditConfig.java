@@ -1,5 +1,7 @@
 package org.smartguard.gateway.audit;
 
+import java.time.Duration;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -14,6 +16,14 @@ public interface GatewayAuditConfig {
     /** Events written to the spool with one fsync at most. */
     @WithDefault("1000")
     int batchSize();
+
+    /**
+     * After writing a batch that was not full, how long the writer lets events gather before the next fsync: at a
+     * moderate rate, one fsync (and one relay round to Kafka) per several requests instead of per request. Requests
+     * never wait for it; it bounds how much later an event is durable.
+     */
+    @WithDefault("10ms")
+    Duration commitDelay();
 
     /** The public prefix of FHIR requests, to name their interaction roughly. */
     @WithDefault("/fhir")

@@ -35,7 +35,7 @@ public class RequestAudit {
     RequestAudit(AuditPublisher publisher, PublicUrls urls, GatewayAuditConfig config, MeterRegistry meters) {
         this.urls = urls;
         this.fhirPrefix = config.fhirPrefix();
-        this.writer = new AuditWriter(publisher, config.queueCapacity(), config.batchSize());
+        this.writer = new AuditWriter(publisher, config.queueCapacity(), config.batchSize(), config.commitDelay());
         Gauge.builder("smartguard.gateway.audit.queued", writer, AuditWriter::waiting)
                 .description("audit events waiting to be written to the spool").register(meters);
         FunctionCounter.builder("smartguard.gateway.audit.lost", writer, AuditWriter::lost)

@@ -56,7 +56,7 @@ class AuditWriterTest {
     @Test
     void eventsQueuedWhileTheSpoolIsBusyAreWrittenInBatchesAllOfThem() {
         SlowSpool spool = new SlowSpool();
-        try (AuditWriter writer = new AuditWriter(spool, 1000, 100)) {
+        try (AuditWriter writer = new AuditWriter(spool, 1000, 100, Duration.ZERO)) {
             writer.offer(() -> List.of(event()));
             await().atMost(Duration.ofSeconds(10)).until(() -> writer.waiting() == 0); // the writer holds the first event
             for (int i = 0; i < 250; i++) {
@@ -74,7 +74,7 @@ class AuditWriterTest {
     @Test
     void aNearlyFullQueueSaysSaturatedAndRecoversOnceWritten() {
         SlowSpool spool = new SlowSpool();
-        try (AuditWriter writer = new AuditWriter(spool, 100, 1000)) {
+        try (AuditWriter writer = new AuditWriter(spool, 100, 1000, Duration.ZERO)) {
             writer.offer(() -> List.of(event()));
             await().atMost(Duration.ofSeconds(10)).until(() -> writer.waiting() == 0);
             for (int i = 0; i < 90; i++) {
@@ -91,10 +91,26 @@ class AuditWriterTest {
     }
 
     @Test
+    void eventsArrivingDuringTheCommitDelayShareOneWrite() {
+        SlowSpool spool = new SlowSpool();
+        spool.release.countDown();
+        try (AuditWriter writer = new AuditWriter(spool, 1000, 100, Duration.ofSeconds(2))) {
+            writer.offer(() -> List.of(event()));
+            await().atMost(Duration.ofSeconds(10)).until(() -> spool.ids.size() == 1); // written at once: the spool was idle
+            for (int i = 0; i < 5; i++) {
+                writer.offer(() -> List.of(event()));
+            }
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> spool.ids.size() == 6);
+            assertEquals(List.of(1, 5), spool.batches, "the five that came one by one during the delay: one write");
+        }
+    }
+
+    @Test
     void closingWritesWhatIsQueued() {
         SlowSpool spool = new SlowSpool();
         spool.release.countDown();
-        AuditWriter writer = new AuditWriter(spool, 1000, 10);
+        AuditWriter writer = new AuditWriter(spool, 1000, 10, Duration.ZERO);
         for (int i = 0; i < 35; i++) {
             writer.offer(() -> List.of(event()));
         }
