@@ -21,6 +21,7 @@ import org.smartguard.fhir.errors.FhirException;
 import org.smartguard.fhir.search.SearchService;
 import org.smartguard.fhir.search.SearchUrl;
 import org.smartguard.fhir.security.SmartRefusal;
+import org.smartguard.fhir.storage.PendingWrites;
 import org.smartguard.fhir.storage.ResourceService;
 import org.smartguard.fhir.storage.ResourceVersion;
 import org.smartguard.fhir.storage.StoredResource;
@@ -88,14 +89,22 @@ public class BundleProcessor {
             order.add(i);
         }
         order.sort(Comparator.comparingInt(i -> ORDER.indexOf(entries.get(i).getRequest().getMethod())));
+        // the creates' history, index rows and audit events go in one batch per table; any other entry may read
+        // them (or replace a resource's rows), so they are written before it runs
+        PendingWrites pending = new PendingWrites();
+        Creator create = (type, id, resource) -> resources.createWithId(type, id, resource, pending);
         for (int i : order) {
             BundleEntryComponent entry = entries.get(i);
             BundleEntryComponent result = response.getEntry().get(i);
+            if (entry.getRequest().getMethod() != HTTPVerb.POST) {
+                resources.writePending(pending);
+            }
             atEntry(i, () -> {
-                run(entry, result, newIds.get(i), existing.get(i));
+                run(entry, result, newIds.get(i), existing.get(i), create);
                 return null;
             });
         }
+        resources.writePending(pending);
         return response;
     }
 
@@ -107,7 +116,7 @@ public class BundleProcessor {
                 BundleEntryComponent entry = checked(request.getEntry().get(i), i);
                 String existingId = entry.getRequest().getMethod() == HTTPVerb.POST
                         ? conditionalMatch(entry.getResource().fhirType(), entry.getRequest().getIfNoneExist()) : null;
-                run(entry, result, existingId == null ? UUID.randomUUID().toString() : null, existingId);
+                run(entry, result, existingId == null ? UUID.randomUUID().toString() : null, existingId, resources::createWithId);
             } catch (FhirException e) {
                 result.getResponse().setStatus(Integer.toString(e.status())).setOutcome(outcome(e.getMessage()));
             } catch (SmartRefusal e) {
@@ -117,7 +126,12 @@ public class BundleProcessor {
         return response;
     }
 
-    private void run(BundleEntryComponent entry, BundleEntryComponent result, String newId, String existingId) {
+    /** How an entry's create is stored: at once (a batch) or with its writes left pending (a transaction). */
+    private interface Creator {
+        ResourceService.Written create(String type, String id, Resource resource);
+    }
+
+    private void run(BundleEntryComponent entry, BundleEntryComponent result, String newId, String existingId, Creator create) {
         String url = entry.getRequest().getUrl();
         switch (entry.getRequest().getMethod()) {
             case POST -> {
@@ -125,7 +139,7 @@ public class BundleProcessor {
                     StoredResource stored = StoredResource.findCurrent(entry.getResource().fhirType(), existingId).orElseThrow();
                     respond(result, "200 OK", stored.resourceType, stored.resourceId, stored.version);
                 } else {
-                    ResourceService.Written written = resources.createWithId(entry.getResource().fhirType(), newId, entry.getResource());
+                    ResourceService.Written written = create.create(entry.getResource().fhirType(), newId, entry.getResource());
                     respond(result, "201 Created", written.resource().resourceType, written.resource().resourceId, written.resource().version);
                 }
             }

@@ -111,14 +111,39 @@ public class ResourceService {
         return createWithId(type, UUID.randomUUID().toString(), resource);
     }
 
-    /** A create whose server-assigned id was chosen by the caller (a transaction resolving its urn:uuid references). */
+    /** A create whose server-assigned id was chosen by the caller (a batch bundle's entry). */
     @Transactional
     public Written createWithId(String type, String id, IBaseResource resource) {
+        PendingWrites pending = new PendingWrites();
+        Written written = createWithId(type, id, resource, pending);
+        writePending(pending);
+        return written;
+    }
+
+    /**
+     * A create whose server-assigned id was chosen by the caller (a transaction resolving its urn:uuid references),
+     * stored now but for its history row, index rows and audit events: those are added to {@code pending}, which the
+     * caller must {@link #writePending write} in this same transaction before anything reads them.
+     */
+    @Transactional
+    public Written createWithId(String type, String id, IBaseResource resource, PendingWrites pending) {
         AccessDecision access = authorization.require(type, Permission.CREATE);
         StoredResource stored = new StoredResource();
         stored.resourceType = type;
         stored.resourceId = id;
-        return new Written(write(stored, resource, access, "POST", AuditEventType.REST_CREATE), true);
+        return new Written(write(stored, resource, access, "POST", AuditEventType.REST_CREATE, pending), true);
+    }
+
+    /**
+     * Writes what creates left pending: the history rows first and then the index rows (each a batch for all the
+     * resources, the resource rows flushed before them), then the audit events, in one batch too.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void writePending(PendingWrites pending) {
+        pending.created.forEach(created -> history(created.indexed().resource(), created.method()));
+        indexWriter.add(pending.created.stream().map(PendingWrites.Created::indexed).toList());
+        audit.publishAll(List.copyOf(pending.auditEvents));
+        pending.clear();
     }
 
     /**
@@ -140,7 +165,7 @@ public class ResourceService {
             stored = new StoredResource();
             stored.resourceType = type;
             stored.resourceId = id;
-            return new Written(write(stored, resource, createAccess, "PUT", AuditEventType.REST_CREATE), true);
+            return new Written(writeNow(stored, resource, createAccess, "PUT", AuditEventType.REST_CREATE), true);
         }
         if (!visibility.visible(stored.pk, access)) {
             throw FhirException.notFound(type, id);
@@ -149,7 +174,7 @@ public class ResourceService {
             throw new FhirException(412, "conflict", "SG-FHIR-412", type + "/" + id + " is at version " + stored.version + ", not " + expectedVersion);
         }
         boolean resurrected = stored.deleted;
-        return new Written(write(stored, resource, access, "PUT", AuditEventType.REST_UPDATE), resurrected);
+        return new Written(writeNow(stored, resource, access, "PUT", AuditEventType.REST_UPDATE), resurrected);
     }
 
     /**
@@ -169,7 +194,7 @@ public class ResourceService {
         if (!id.equals(patched.getIdElement().getIdPart())) {
             throw FhirException.badRequest("SG-FHIR-ID-MISMATCH", "a patch may not change the resource's id");
         }
-        return new Written(write(stored, patched, access, "PATCH", AuditEventType.REST_PATCH), false);
+        return new Written(writeNow(stored, patched, access, "PATCH", AuditEventType.REST_PATCH), false);
     }
 
     /** @return false when there was nothing left to delete (already deleted) */
@@ -194,7 +219,16 @@ public class ResourceService {
         return true;
     }
 
-    private StoredResource write(StoredResource stored, IBaseResource resource, AccessDecision access, String method, AuditEventType type) {
+    private StoredResource writeNow(StoredResource stored, IBaseResource resource, AccessDecision access, String method, AuditEventType type) {
+        PendingWrites pending = new PendingWrites();
+        write(stored, resource, access, method, type, pending);
+        writePending(pending);
+        return stored;
+    }
+
+    /** Stores the new version; a new resource's history and index rows, and every write's audit events, go to {@code pending}. */
+    private StoredResource write(StoredResource stored, IBaseResource resource, AccessDecision access, String method, AuditEventType type,
+            PendingWrites pending) {
         boolean isNew = stored.pk == null;
         stored.version = isNew ? 1 : stored.version + 1;
         stored.lastUpdated = Instant.now();
@@ -209,15 +243,13 @@ public class ResourceService {
         stored.json = FhirBodies.encode(resource);
         if (isNew) {
             stored.persist();
-        }
-        history(stored, method);
-        if (isNew) {
-            indexWriter.add(stored, rows);
+            pending.created.add(new PendingWrites.Created(new IndexWriter.Indexed(stored, rows), method));
         } else {
+            history(stored, method);
             indexWriter.replace(stored, rows);
         }
-        audit.record(type, AuditOutcome.SUCCESS, method.equals("POST") ? "create" : method.toLowerCase(java.util.Locale.ROOT),
-                List.of(versionReference(stored, stored.version)), rows.compartmentPatients, null);
+        pending.auditEvents.addAll(audit.events(type, AuditOutcome.SUCCESS, method.equals("POST") ? "create" : method.toLowerCase(java.util.Locale.ROOT),
+                List.of(versionReference(stored, stored.version)), rows.compartmentPatients, null));
         return stored;
     }
 

@@ -9,8 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.List;
 import java.util.UUID;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.smartguard.commons.testing.AuditTopic;
 import org.smartguard.commons.testing.TestAuthority;
 import org.smartguard.fhir.TestAuthorityResource;
 
@@ -24,6 +26,12 @@ class BundleTest {
 
     private static final String FHIR_JSON = "application/fhir+json; charset=UTF-8";
     private static final String ADMIN = TestAuthority.systemToken("system/*.cruds");
+
+    @ConfigProperty(name = "smartguard.audit.topic")
+    String auditTopic;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
 
     private String tag;
 
@@ -71,6 +79,24 @@ class BundleTest {
         String observationId = observationLocation.substring(observationLocation.indexOf("Observation/") + 12).split("/")[0];
         given().auth().oauth2(ADMIN).when().get("/fhir/Observation/" + observationId)
                 .then().statusCode(200).body("subject.reference", is("Patient/" + patientId));
+    }
+
+    @Test
+    void everyCreateOfATransactionIsIndexedVersionedAndAuditedWithIt() {
+        String urn = "urn:uuid:" + UUID.randomUUID();
+        JsonPath response = post(ADMIN, bundle("transaction", patient(urn, "All" + tag, null), observation(urn), observation(urn)), 200);
+
+        String patientId = patientsNamed("All" + tag).get(0);
+        List<String> locations = List.of(response.getString("entry[1].response.location"), response.getString("entry[2].response.location"));
+        List<String> found = given().auth().oauth2(ADMIN).when().get("/fhir/Observation?subject=Patient/" + patientId)
+                .then().statusCode(200).extract().jsonPath().getList("entry.resource.id");
+        assertEquals(2, found.size(), "both observations are indexed by their subject");
+        for (String location : locations) {
+            String versionPath = location.substring(location.indexOf("/fhir/") + 6);
+            given().auth().oauth2(ADMIN).when().get("/fhir/" + versionPath).then().statusCode(200);
+            assertEquals(1, AuditTopic.await(bootstrap, auditTopic, 1,
+                    record -> patientId.equals(record.key()) && record.value().contains(versionPath) && record.value().contains("\"create\"")).size());
+        }
     }
 
     @Test
