@@ -43,8 +43,10 @@ start_java audit "$audit_jar" QUARKUS_HTTP_PORT=$AUDIT_PORT KAFKA_BOOTSTRAP_SERV
   SMARTGUARD_AUDIT_TOPIC="bench.audit-self-events"
 wait_ready $AUDIT_PORT audit
 
+paced="$RATE events/s"
+[[ "$RATE" == 0 ]] && paced="half the saturation throughput"
 say "saturation: $EVENTS events (plus three snooping bursts) as fast as they go; then ${SECONDS_PACED} s paced at" \
-  "$RATE events/s (0 = half the saturation throughput) with $BURSTS bursts"
+  "$paced with $BURSTS bursts"
 java -cp "$lib" "$here/AuditLoad.java" run "$BOOTSTRAP" "$topic" "$alerts" "$rules_group" \
   "jdbc:postgresql://127.0.0.1:5432/$DB" "$EVENTS" "$RATE" "$SECONDS_PACED" "$BURSTS" >"$rows"
 cat "$rows"
