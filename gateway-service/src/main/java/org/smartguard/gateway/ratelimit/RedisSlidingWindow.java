@@ -6,24 +6,36 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.smartguard.gateway.redis.RedisCall;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
 /**
- * The shared window: one atomic Lua script call per request ({@code sliding-window.lua}), so every gateway replica
- * on the same Redis counts into the same window and together they admit exactly the limit. The same call can ask
- * whether the request's token is on the denylist ({@link #admitUnlessRevoked}): one round trip per request. The
+ * The shared window: one atomic Lua script call ({@code sliding-window.lua}), so every gateway replica on the same
+ * Redis counts into the same window and together they admit exactly the limit. The same call can ask whether the
+ * request's token is on the denylist ({@link #admitUnlessRevoked}). On an event loop, the requests the loop reads in
+ * one pass share one call: the first schedules the call on the loop, which runs it once it has handled everything its
+ * last poll returned, and the requests read meanwhile join it. Each request is counted exactly as if alone (the
+ * script takes them in order); the loop writes to Redis once, and Redis reads, runs a script and answers once, per
+ * pass rather than per request (on a busy gateway a pass holds several requests; one alone waits for nothing). The
  * script is sent by its SHA-1 and only in full when Redis does not know it yet (after a restart or a SCRIPT FLUSH).
  */
 final class RedisSlidingWindow implements SlidingWindow {
+
+    /** At most this many requests per call: Redis, single-threaded, serves nothing else while a script runs. */
+    static final int MAX_BATCH = 64;
 
     private static final String SCRIPT = load();
     private static final String SHA = sha1(SCRIPT);
@@ -34,6 +46,8 @@ final class RedisSlidingWindow implements SlidingWindow {
     /** Members of the sorted set must be unique per admission; a random prefix per instance and a counter. */
     private final String memberPrefix = UUID.randomUUID() + ":";
     private final AtomicLong sequence = new AtomicLong();
+    /** Per event loop: the requests waiting for the call scheduled on it, or null when none is. */
+    private final ThreadLocal<Gathering> gathering = ThreadLocal.withInitial(Gathering::new);
 
     RedisSlidingWindow(RedisCall redis, Duration timeout) {
         this.redis = redis;
@@ -50,28 +64,81 @@ final class RedisSlidingWindow implements SlidingWindow {
      * nothing is counted and the result fails with {@link TokenRevoked}.
      */
     Future<RateDecision> admitUnlessRevoked(String revokedKey, String key, int limit, Duration window) {
-        String member = memberPrefix + sequence.incrementAndGet();
-        return run(Request.cmd(Command.EVALSHA).arg(SHA), revokedKey, key, limit, window, member)
+        Admission admission = new Admission(revokedKey, key, limit, window.toMillis(), memberPrefix + sequence.incrementAndGet(),
+                Promise.promise());
+        Context context = Vertx.currentContext();
+        if (context == null || !context.isEventLoopContext()) {
+            send(List.of(admission));
+        } else {
+            gathering.get().add(context, admission);
+        }
+        return admission.decision().future();
+    }
+
+    private void send(List<Admission> batch) {
+        call(Request.cmd(Command.EVALSHA).arg(SHA), batch)
                 .recover(failure -> String.valueOf(failure.getMessage()).startsWith("NOSCRIPT")
-                        ? run(Request.cmd(Command.EVAL).arg(SCRIPT), revokedKey, key, limit, window, member)
+                        ? call(Request.cmd(Command.EVAL).arg(SCRIPT), batch)
                         : Future.failedFuture(failure))
-                .compose(response -> {
-                    int admitted = response.get(0).toInteger();
-                    if (admitted < 0) {
-                        return Future.failedFuture(TokenRevoked.INSTANCE);
+                .onComplete(answer -> {
+                    for (int i = 0; i < batch.size(); i++) {
+                        if (answer.failed()) {
+                            batch.get(i).decision().fail(answer.cause());
+                        } else {
+                            batch.get(i).answer(answer.result(), 3 * i);
+                        }
                     }
-                    return Future.succeededFuture(new RateDecision(admitted == 1, limit, response.get(1).toInteger(), response.get(2).toLong()));
                 });
     }
 
-    private Future<Response> run(Request call, String revokedKey, String key, int limit, Duration window, String member) {
-        if (revokedKey == null) {
-            call.arg(1).arg(key);
-        } else {
-            call.arg(2).arg(key).arg(revokedKey);
+    private Future<Response> call(Request call, List<Admission> batch) {
+        call.arg(2 * batch.size());
+        for (Admission admission : batch) {
+            call.arg(admission.key()).arg(admission.revokedKey() == null ? admission.key() : admission.revokedKey());
         }
-        return redis.send(call.arg(limit).arg(window.toMillis()).arg(member), timeoutMillis);
+        for (Admission admission : batch) {
+            call.arg(admission.limit()).arg(admission.windowMillis()).arg(admission.member()).arg(admission.revokedKey() == null ? 0 : 1);
+        }
+        return redis.send(call, timeoutMillis);
     }
+
+    private record Admission(String revokedKey, String key, int limit, long windowMillis, String member, Promise<RateDecision> decision) {
+
+        /** Completes with this request's three numbers, which start at {@code at} in the script's answer. */
+        void answer(Response answers, int at) {
+            int admitted = answers.get(at).toInteger();
+            if (admitted < 0) {
+                decision.fail(TokenRevoked.INSTANCE);
+            } else {
+                decision.complete(new RateDecision(admitted == 1, limit, answers.get(at + 1).toInteger(), answers.get(at + 2).toLong()));
+            }
+        }
+    }
+
+    /** The requests of one event loop waiting for their call; touched only by that loop's thread. */
+    private final class Gathering {
+
+        private List<Admission> open;
+
+        void add(Context context, Admission admission) {
+            if (open == null) {
+                List<Admission> batch = new ArrayList<>();
+                open = batch;
+                // a task queued now runs after the loop has handled all that its last poll returned
+                context.runOnContext(ignored -> {
+                    if (open == batch) {
+                        open = null;
+                    }
+                    send(batch);
+                });
+            }
+            open.add(admission);
+            if (open.size() == MAX_BATCH) {
+                open = null; // sent by its scheduled task; the next request starts another
+            }
+        }
+    }
+
     private static String load() {
         try (InputStream in = RedisSlidingWindow.class.getResourceAsStream("sliding-window.lua")) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -14,12 +14,14 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.smartguard.gateway.redis.RedisCall;
 
+import io.vertx.core.Future;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
@@ -130,5 +132,76 @@ class SharedSlidingWindowTest {
 
         assertTrue(live.admitted());
         assertEquals(2, live.remaining(), "the revoked token's request was not counted");
+    }
+
+    /** Requests an event loop handles in one pass, as a busy gateway reads several at once. */
+    private static List<RateDecision> inOnePassOfAnEventLoop(int requests, RedisSlidingWindow window, String key, int limit)
+            throws Exception {
+        CompletableFuture<List<Future<RateDecision>>> issued = new CompletableFuture<>();
+        vertx.getDelegate().getOrCreateContext().runOnContext(ignored -> {
+            List<Future<RateDecision>> decisions = new ArrayList<>();
+            for (int i = 0; i < requests; i++) {
+                decisions.add(window.admit(key, limit, MINUTE));
+            }
+            issued.complete(decisions);
+        });
+        List<RateDecision> decisions = new ArrayList<>();
+        for (Future<RateDecision> decision : issued.get(5, TimeUnit.SECONDS)) {
+            decisions.add(decision.toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS));
+        }
+        return decisions;
+    }
+
+    /** Counts the script calls of a window that talks to the real Redis. */
+    private static RedisSlidingWindow counting(AtomicInteger calls) {
+        RedisCall redis = redis(vertx, options("redis://127.0.0.1:6379"));
+        return new RedisSlidingWindow((request, timeoutMillis) -> {
+            calls.incrementAndGet();
+            return redis.send(request, timeoutMillis);
+        }, Duration.ofSeconds(5));
+    }
+
+    @Test
+    void requestsReadInOnePassShareOneScriptCallAndEachIsCountedInOrder() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+
+        List<RateDecision> decisions = inOnePassOfAnEventLoop(8, counting(calls), uniqueKey(), 5);
+
+        assertEquals(1, calls.get(), "one Redis call for the pass");
+        assertEquals(List.of(true, true, true, true, true, false, false, false), decisions.stream().map(RateDecision::admitted).toList());
+        assertEquals(List.of(4, 3, 2, 1, 0, 0, 0, 0), decisions.stream().map(RateDecision::remaining).toList());
+    }
+
+    @Test
+    void aPassOfMoreRequestsThanOneCallTakesIsSplitAndStillAdmitsExactlyTheLimit() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        int requests = 2 * RedisSlidingWindow.MAX_BATCH + 22;
+
+        List<RateDecision> decisions = inOnePassOfAnEventLoop(requests, counting(calls), uniqueKey(), 100);
+
+        assertEquals(3, calls.get());
+        assertEquals(100, decisions.stream().filter(RateDecision::admitted).count());
+        assertTrue(decisions.subList(0, 100).stream().allMatch(RateDecision::admitted), "admitted in the order they came");
+    }
+
+    @Test
+    void aRevokedTokenInAPassIsRefusedAloneAndTheOthersAreCounted() throws Exception {
+        String key = uniqueKey();
+        String revokedKey = "test:gateway:revoked:" + UUID.randomUUID();
+        redis(vertx, options("redis://127.0.0.1:6379"))
+                .send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.SET).arg(revokedKey).arg("1").arg("PX").arg(60_000), 5000)
+                .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        CompletableFuture<List<Future<RateDecision>>> issued = new CompletableFuture<>();
+        vertx.getDelegate().getOrCreateContext().runOnContext(ignored -> issued.complete(List.of(
+                replicaA.admit(key, 3, MINUTE),
+                replicaA.admitUnlessRevoked(revokedKey, key, 3, MINUTE),
+                replicaA.admitUnlessRevoked("test:gateway:revoked:" + UUID.randomUUID(), key, 3, MINUTE))));
+        List<Future<RateDecision>> decisions = issued.get(5, TimeUnit.SECONDS);
+
+        ExecutionException refused = assertThrows(ExecutionException.class,
+                () -> decisions.get(1).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS));
+        assertSame(TokenRevoked.INSTANCE, refused.getCause());
+        assertEquals(1, decisions.get(2).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS).remaining(),
+                "the revoked token's request was not counted");
     }
 }
