@@ -97,18 +97,29 @@ start_java() {
 
 # production_jvm_options SERVICE: what the image's launcher (run-java.sh of ubi9/openjdk-17) gives the JVM in the
 # production overlay: the heap as JAVA_MAX_MEM_RATIO percent of the container's memory limit (-XX:MaxRAM stands in
-# for the cgroup limit) and the launcher's default GC settings. A benchmark, and above all the soak, then measures
-# the memory a deployment really has: without it the JVM takes a quarter of this machine's 24 GB as its heap and
-# grows into it, and growth says nothing.
+# for the cgroup limit) and ParallelGC with the Deployment's GC_* settings (run-java.sh's own defaults where it sets
+# none). A benchmark, and above all the soak, then measures the memory and the GC work a deployment really has:
+# without it the JVM takes a quarter of this machine's 24 GB as its heap and grows into it, and growth says nothing.
 production_jvm_options() {
-  local service="$1" limit ratio
+  local service="$1" limit ratio deployment
+  deployment="$root/deploy/kubernetes/base/$service/deployment.yaml"
   limit="$(awk -v s="$service" '$0 ~ "- name: " s "$" { found = 1 } found && /limits:/ { sub(/.*memory: */, ""); sub(/}.*/, ""); print; exit }' \
     "$root/deploy/kubernetes/overlays/production/limits.yaml")"
-  ratio="$(sed -n 's/.*JAVA_MAX_MEM_RATIO, value: "\([0-9]*\)".*/\1/p' "$root/deploy/kubernetes/base/$service/deployment.yaml")"
+  ratio="$(deployment_env "$deployment" JAVA_MAX_MEM_RATIO "")"
   [[ "$limit" =~ ^[0-9]+(Mi|Gi)$ && -n "$ratio" ]] || die "no production memory limit or JAVA_MAX_MEM_RATIO for $service in deploy/kubernetes"
   limit="${limit/Mi/m}"
-  printf '%s ' "-XX:MaxRAM=${limit/Gi/g}" "-XX:MaxRAMPercentage=$ratio" -XX:+UseParallelGC -XX:MinHeapFreeRatio=10 \
-    -XX:MaxHeapFreeRatio=20 -XX:GCTimeRatio=4 -XX:AdaptiveSizePolicyWeight=90 -XX:+ExitOnOutOfMemoryError
+  printf '%s ' "-XX:MaxRAM=${limit/Gi/g}" "-XX:MaxRAMPercentage=$ratio" -XX:+UseParallelGC \
+    "-XX:MinHeapFreeRatio=$(deployment_env "$deployment" GC_MIN_HEAP_FREE_RATIO 10)" \
+    "-XX:MaxHeapFreeRatio=$(deployment_env "$deployment" GC_MAX_HEAP_FREE_RATIO 20)" \
+    "-XX:GCTimeRatio=$(deployment_env "$deployment" GC_TIME_RATIO 4)" \
+    "-XX:AdaptiveSizePolicyWeight=$(deployment_env "$deployment" GC_ADAPTIVE_SIZE_POLICY_WEIGHT 90)" -XX:+ExitOnOutOfMemoryError
+}
+
+# deployment_env FILE NAME DEFAULT: the value a Deployment gives the variable NAME ({name: NAME, value: "..."}), else DEFAULT
+deployment_env() {
+  local value
+  value="$(sed -n "s/.*{name: $2, value: \"\([^\"]*\)\"}.*/\1/p" "$1" | head -1)"
+  printf '%s' "${value:-$3}"
 }
 
 # wait_ready PORT NAME: up to BENCH_READY_TIMEOUT [180] seconds for the service's readiness
