@@ -4,26 +4,34 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 
 import javax.sql.DataSource;
 
 import org.smartguard.commons.audit.EncodedAuditEvent;
 
 /**
- * Group commit for appends made outside any transaction (a read's audit event): callers hand their events to one
- * writer thread, which inserts everything queued meanwhile in one transaction and commits once; each caller returns
- * only after the commit that holds its events, so an event is as durable when {@code append} returns as with an
- * insert of its own, but a thousand concurrent reads cost a few WAL flushes instead of a thousand. A batch that
- * fails is retried event by event, so one bad event fails only its own caller.
+ * Group commit for appends made outside any transaction (a read's audit event): everything queued meanwhile is
+ * inserted in one statement batch and one commit. Each caller returns only after the commit that holds its events, so
+ * an event is as durable when {@code append} returns as with an insert of its own, but a thousand concurrent reads
+ * cost a few WAL flushes instead of a thousand. A caller that finds nobody writing writes at once on its own thread:
+ * handing every event to the writer thread and back cost two thread wake-ups per read at a moderate rate. Under
+ * contention the writer thread takes what is queued, and the commit wakes all its callers at once. A batch that fails
+ * is retried event by event, so one bad event fails only its own caller.
  */
 final class GroupCommit implements AutoCloseable {
 
-    /** What one batched write does on its connection (auto-commit off); the writer commits. */
+    /**
+     * What one batched write does on its connection, in auto-commit: the batch goes in one round trip and commits
+     * with it. Writing an event again must be harmless (the retry after a failed batch may repeat committed ones).
+     */
     @FunctionalInterface
     interface Insert {
         void insert(Connection connection, List<EncodedAuditEvent> events) throws SQLException;
@@ -32,12 +40,14 @@ final class GroupCommit implements AutoCloseable {
     private record Pending(List<EncodedAuditEvent> events, CompletableFuture<Void> committed) {
     }
 
-    private static final Pending STOP = new Pending(List.of(), new CompletableFuture<>());
-
     private final DataSource dataSource;
     private final Insert insert;
     private final int maxEvents;
-    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
+    /** Held by whoever writes, a caller or the writer thread: one batch at a time. */
+    private final ReentrantLock writing = new ReentrantLock();
+    /** Released when events wait for the writer thread. */
+    private final Semaphore work = new Semaphore(0);
     private final Thread writer;
     private volatile boolean closed;
 
@@ -57,6 +67,19 @@ final class GroupCommit implements AutoCloseable {
         }
         Pending pending = new Pending(events, new CompletableFuture<>());
         queue.add(pending);
+        if (writing.tryLock()) {
+            try {
+                while (!pending.committed.isDone()) {
+                    write(nextBatch());
+                }
+            } finally {
+                writing.unlock();
+            }
+        }
+        // whatever is still queued (this caller's, when another was writing, or others' queued meanwhile) is the writer's
+        if (!queue.isEmpty()) {
+            work.release();
+        }
         boolean interrupted = false;
         try {
             while (true) {
@@ -71,8 +94,7 @@ final class GroupCommit implements AutoCloseable {
                 } catch (InterruptedException e) {
                     interrupted = true;
                 } catch (ExecutionException e) {
-                    throw e.getCause() instanceof RuntimeException runtime ? runtime
-                            : new IllegalStateException("audit outbox write failed: " + e.getCause().getMessage(), e.getCause());
+                    throw (RuntimeException) e.getCause();
                 }
             }
         } finally {
@@ -83,28 +105,33 @@ final class GroupCommit implements AutoCloseable {
     }
 
     private void run() {
-        List<Pending> batch = new ArrayList<>();
-        while (true) {
-            batch.clear();
-            Pending first;
+        while (!closed || !queue.isEmpty()) {
             try {
-                first = queue.take();
+                work.acquire();
             } catch (InterruptedException e) {
-                failRest(new IllegalStateException("audit outbox writer interrupted"));
                 return;
             }
-            if (first == STOP) {
-                return;
+            work.drainPermits();
+            writing.lock();
+            try {
+                while (!queue.isEmpty()) {
+                    write(nextBatch());
+                }
+            } finally {
+                writing.unlock();
             }
-            batch.add(first);
-            int events = first.events.size();
-            Pending next;
-            while (events < maxEvents && (next = queue.peek()) != null && next != STOP) {
-                batch.add(queue.poll());
-                events += next.events.size();
-            }
-            write(batch);
         }
+    }
+
+    private List<Pending> nextBatch() {
+        List<Pending> batch = new ArrayList<>();
+        int events = 0;
+        Pending next;
+        while ((batch.isEmpty() || events < maxEvents) && (next = queue.poll()) != null) {
+            batch.add(next);
+            events += next.events.size();
+        }
+        return batch;
     }
 
     private void write(List<Pending> batch) {
@@ -132,16 +159,7 @@ final class GroupCommit implements AutoCloseable {
         List<EncodedAuditEvent> events = new ArrayList<>();
         batch.forEach(pending -> events.addAll(pending.events));
         try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                insert.insert(connection, events);
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
+            insert.insert(connection, events);
         }
     }
 
@@ -150,23 +168,15 @@ final class GroupCommit implements AutoCloseable {
                 : new IllegalStateException("audit outbox write failed: " + e.getMessage(), e);
     }
 
-    private void failRest(RuntimeException e) {
-        Pending pending;
-        while ((pending = queue.poll()) != null) {
-            pending.committed.completeExceptionally(e);
-        }
-    }
-
     /** Writes what is queued, then stops; later appends fail. */
     @Override
     public void close() {
         closed = true;
-        queue.add(STOP);
+        work.release();
         try {
             writer.join(TimeUnit.SECONDS.toMillis(30));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        failRest(new IllegalStateException("audit outbox closed"));
     }
 }

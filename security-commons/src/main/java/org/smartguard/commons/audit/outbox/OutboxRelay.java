@@ -10,7 +10,10 @@ import org.jboss.logging.Logger;
 /**
  * The background thread that moves events from the outbox to Kafka. It wakes when an event is appended, polls
  * otherwise (other replicas may fill a shared outbox table), and backs off exponentially while Kafka is away,
- * logging the outage once and then every {@link #OUTAGE_LOG_INTERVAL} instead of once per attempt.
+ * logging the outage once and then every {@link #OUTAGE_LOG_INTERVAL} instead of once per attempt. After a batch
+ * smaller than {@code batchSize} it lets events gather for {@code gatherDelay} before the next: draining at once
+ * relayed one or two events per claim, send and delete at a steady request rate, each a cost per batch in the
+ * service and in PostgreSQL.
  */
 public final class OutboxRelay implements AutoCloseable {
 
@@ -18,9 +21,9 @@ public final class OutboxRelay implements AutoCloseable {
     private static final Duration OUTAGE_LOG_INTERVAL = Duration.ofSeconds(30);
 
     /** How the relay paces itself. */
-    public record Settings(int batchSize, Duration pollInterval, Duration maxBackoff, Duration shutdownDrainTimeout) {
+    public record Settings(int batchSize, Duration pollInterval, Duration gatherDelay, Duration maxBackoff, Duration shutdownDrainTimeout) {
         public static Settings defaults() {
-            return new Settings(500, Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofSeconds(5));
+            return new Settings(500, Duration.ofMillis(500), Duration.ofMillis(20), Duration.ofSeconds(5), Duration.ofSeconds(5));
         }
     }
 
@@ -30,6 +33,8 @@ public final class OutboxRelay implements AutoCloseable {
     private final Thread thread;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
+    /** What a gather waits on: appends signal {@link #work}, and waking the relay for each would defeat the gather. */
+    private final Condition shutdown = lock.newCondition();
     private boolean signalled;
     private volatile boolean closing;
     private volatile long drainDeadline;
@@ -76,6 +81,8 @@ public final class OutboxRelay implements AutoCloseable {
                         return;
                     }
                     await(settings.pollInterval());
+                } else if (sent < settings.batchSize()) {
+                    gather();
                 }
             } catch (Exception e) {
                 failures++;
@@ -110,12 +117,22 @@ public final class OutboxRelay implements AutoCloseable {
         }
     }
 
+    /** Waits for an append's signal, closing or the timeout. */
     private void await(Duration timeout) {
+        pause(work, timeout, true);
+    }
+
+    /** Waits out the gather delay whatever appends signal meanwhile; only closing cuts it short. */
+    private void gather() {
+        pause(shutdown, settings.gatherDelay(), false);
+    }
+
+    private void pause(Condition condition, Duration timeout, boolean untilSignalled) {
         lock.lock();
         try {
             long nanos = timeout.toNanos();
-            while (!signalled && !closing && nanos > 0) {
-                nanos = work.awaitNanos(nanos);
+            while (!(untilSignalled && signalled) && !closing && nanos > 0) {
+                nanos = condition.awaitNanos(nanos);
             }
             signalled = false;
         } catch (InterruptedException e) {
@@ -131,7 +148,13 @@ public final class OutboxRelay implements AutoCloseable {
     public void close() {
         drainDeadline = System.nanoTime() + settings.shutdownDrainTimeout().toNanos();
         closing = true;
-        wakeUp();
+        lock.lock();
+        try {
+            work.signal();
+            shutdown.signal();
+        } finally {
+            lock.unlock();
+        }
         try {
             thread.join(settings.shutdownDrainTimeout().toMillis() + TimeUnit.SECONDS.toMillis(15));
         } catch (InterruptedException e) {

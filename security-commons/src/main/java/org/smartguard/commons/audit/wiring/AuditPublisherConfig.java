@@ -44,6 +44,13 @@ public interface AuditPublisherConfig {
     @WithDefault("500ms")
     Duration pollInterval();
 
+    /**
+     * After a batch smaller than {@link #batchSize()}, how long the relay lets events gather before the next one
+     * (env SMARTGUARD_AUDIT_GATHER_DELAY): fewer, larger batches; events reach Kafka up to this much later.
+     */
+    @WithDefault("20ms")
+    Duration gatherDelay();
+
     /** The longest pause between delivery attempts while Kafka is down. */
     @WithDefault("5s")
     Duration maxBackoff();

@@ -38,7 +38,7 @@ public class AuditPublisherProducer {
                     config.spoolSegmentBytes());
         };
         KafkaAuditSender sender = new KafkaAuditSender(kafkaSettings(allConfig), config.topic(), config.deliveryTimeout());
-        OutboxRelay.Settings relay = new OutboxRelay.Settings(config.batchSize(), config.pollInterval(), config.maxBackoff(),
+        OutboxRelay.Settings relay = new OutboxRelay.Settings(config.batchSize(), config.pollInterval(), config.gatherDelay(), config.maxBackoff(),
                 config.shutdownDrainTimeout());
         return new DurableAuditPublisher(outbox, sender, relay);
     }

@@ -61,7 +61,8 @@ final class AuditTestInfrastructure {
 
     static DurableAuditPublisher publisher(AuditOutbox outbox, String bootstrap, String topic) {
         KafkaAuditSender sender = new KafkaAuditSender(Map.of("bootstrap.servers", bootstrap), topic, Duration.ofSeconds(15));
-        OutboxRelay.Settings settings = new OutboxRelay.Settings(200, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(2));
+        OutboxRelay.Settings settings = new OutboxRelay.Settings(200, Duration.ofMillis(100), Duration.ofMillis(20), Duration.ofSeconds(1),
+                Duration.ofSeconds(2));
         return new DurableAuditPublisher(outbox, sender, settings);
     }
 

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -32,7 +33,8 @@ class JdbcAuditOutboxIT {
 
     private final DataSource postgres = AuditTestInfrastructure.postgres();
     private final String table = AuditTestInfrastructure.uniqueName("outbox_");
-    private final AtomicInteger commits = new AtomicInteger();
+    private final AtomicInteger inserts = new AtomicInteger();
+    private final List<Thread> inserters = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void dropTable() {
@@ -40,10 +42,10 @@ class JdbcAuditOutboxIT {
     }
 
     @Test
-    void concurrentAppendsAreEachCommittedWhenAppendReturnsInFewerCommits() throws Exception {
+    void concurrentAppendsAreEachCommittedWhenAppendReturnsInFewerInserts() throws Exception {
         int threads = 32;
         int perThread = 25;
-        try (JdbcAuditOutbox outbox = new JdbcAuditOutbox(countingCommits(postgres), table)) {
+        try (JdbcAuditOutbox outbox = new JdbcAuditOutbox(countingInserts(postgres), table)) {
             List<Callable<Void>> callers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 callers.add(() -> {
@@ -59,7 +61,19 @@ class JdbcAuditOutboxIT {
             runAll(callers);
             assertEquals(threads * perThread, outbox.pendingCount());
         }
-        assertTrue(commits.get() < threads * perThread, "appends share commits (" + commits.get() + " commits)");
+        // each insert batch commits on its own (auto-commit): fewer batches than appends is fewer commits
+        assertTrue(inserts.get() < threads * perThread, "appends share inserts (" + inserts.get() + " insert batches)");
+    }
+
+    @Test
+    void anAppendAloneIsWrittenByItsCallerAndCommittedWhenItReturns() throws Exception {
+        try (JdbcAuditOutbox outbox = new JdbcAuditOutbox(countingInserts(postgres), table)) {
+            EncodedAuditEvent event = event("patient-1");
+            outbox.append(List.of(event));
+            assertTrue(stored(event.eventId()));
+            // no hand-off to another thread and back: that cost two thread wake-ups per read
+            assertEquals(List.of(Thread.currentThread()), inserters);
+        }
     }
 
     @Test
@@ -150,16 +164,17 @@ class JdbcAuditOutboxIT {
         }
     }
 
-    /** The same data source, counting the commits made on its connections. */
-    private DataSource countingCommits(DataSource target) {
+    /** The same data source, counting the insert statements prepared on its connections. */
+    private DataSource countingInserts(DataSource target) {
         return (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
             Object result = invoke(target, method, args);
             if (!(result instanceof Connection connection)) {
                 return result;
             }
             return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class}, (p, m, a) -> {
-                if (m.getName().equals("commit")) {
-                    commits.incrementAndGet();
+                if (m.getName().equals("prepareStatement") && ((String) a[0]).startsWith("INSERT")) {
+                    inserts.incrementAndGet();
+                    inserters.add(Thread.currentThread());
                 }
                 return invoke(connection, m, a);
             });
