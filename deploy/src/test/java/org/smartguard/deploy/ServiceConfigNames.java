@@ -36,15 +36,16 @@ import io.smallrye.config.WithParentName;
  * The configuration names a service really reads, as environment variables: the keys of its application.properties,
  * the names of its (and security-commons') {@code @ConfigMapping} interfaces, Quarkus' run-time settings of the areas it
  * configures (from the extensions' config model on the class path), and Kafka client settings under {@code kafka.};
- * plus the one setting of the image's launcher the manifests use (run-java.sh of the UBI OpenJDK image that
- * Dockerfile.jvm starts from: the heap's share of the memory limit).
+ * plus the settings of the image's launcher the manifests use (run-java.sh of the UBI OpenJDK image that
+ * Dockerfile.jvm starts from: the heap's share of the memory limit and the GC ratios).
  */
 final class ServiceConfigNames {
 
     /** Quarkus areas every service has (core and HTTP), besides those its application.properties configures. */
     private static final Set<String> QUARKUS_CORE_AREAS = Set.of("quarkus.shutdown", "quarkus.log", "quarkus.http");
     private static final Pattern MAPPING = Pattern.compile("@ConfigMapping\\(prefix = \"([^\"]+)\"\\)");
-    private static final Set<String> IMAGE_LAUNCHER = Set.of("JAVA_MAX_MEM_RATIO");
+    private static final Set<String> IMAGE_LAUNCHER = Set.of("JAVA_MAX_MEM_RATIO", "GC_TIME_RATIO", "GC_MIN_HEAP_FREE_RATIO",
+            "GC_MAX_HEAP_FREE_RATIO");
 
     private final Set<Pattern> envNames;
 
