@@ -90,10 +90,7 @@ class PodHardeningTest {
      */
     @Test
     void servicesRequestTheirMemoryLimitAndCapTheHeapBelowIt() {
-        List<String> failures = new ArrayList<>();
-        Rendered.all().forEach(rendered -> Rendered.SERVICES.forEach(service -> {
-            JsonNode container = rendered.named("Deployment", service).at("/spec/template/spec/containers/0");
-            String name = rendered.overlay + " " + service;
+        eachService((name, container, failures) -> {
             JsonNode resources = container.path("resources");
             if (!resources.at("/requests/memory").asText().equals(resources.at("/limits/memory").asText())) {
                 failures.add(name + ": memory request " + resources.at("/requests/memory").asText() + " is not the limit "
@@ -102,14 +99,11 @@ class PodHardeningTest {
             if (millicores(resources.at("/requests/cpu").asText()) > millicores(resources.at("/limits/cpu").asText())) {
                 failures.add(name + ": CPU request above the limit");
             }
-            String ratio = stream(container.path("env"))
-                    .filter(env -> "JAVA_MAX_MEM_RATIO".equals(env.path("name").asText()))
-                    .map(env -> env.path("value").asText()).findFirst().orElse("");
+            String ratio = env(container, "JAVA_MAX_MEM_RATIO");
             if (!ratio.matches("[1-7][0-9]")) {
                 failures.add(name + ": JAVA_MAX_MEM_RATIO is '" + ratio + "', expected a heap share of 10 to 79 percent");
             }
-        }));
-        assertTrue(failures.isEmpty(), String.join("\n", failures));
+        });
     }
 
     /**
@@ -119,10 +113,7 @@ class PodHardeningTest {
      */
     @Test
     void servicesLetTheHeapGrowWithinTheLimitRatherThanCollectAllTheTime() {
-        List<String> failures = new ArrayList<>();
-        Rendered.all().forEach(rendered -> Rendered.SERVICES.forEach(service -> {
-            JsonNode container = rendered.named("Deployment", service).at("/spec/template/spec/containers/0");
-            String name = rendered.overlay + " " + service;
+        eachService((name, container, failures) -> {
             int timeRatio = envInt(container, "GC_TIME_RATIO");
             int maxFree = envInt(container, "GC_MAX_HEAP_FREE_RATIO");
             int minFree = envInt(container, "GC_MIN_HEAP_FREE_RATIO");
@@ -132,15 +123,32 @@ class PodHardeningTest {
             if (maxFree < 40 || minFree < 10 || minFree >= maxFree) {
                 failures.add(name + ": GC_MIN/MAX_HEAP_FREE_RATIO " + minFree + "/" + maxFree + " shrink the heap after every collection");
             }
-        }));
+        });
+    }
+
+    /** A check of one overlay's service: its name ("overlay service") and its Deployment's container. */
+    @FunctionalInterface
+    private interface ServiceCheck {
+        void check(String name, JsonNode container, List<String> failures);
+    }
+
+    private static void eachService(ServiceCheck check) {
+        List<String> failures = new ArrayList<>();
+        Rendered.all().forEach(rendered -> Rendered.SERVICES.forEach(service -> check.check(rendered.overlay + " " + service,
+                rendered.named("Deployment", service).at("/spec/template/spec/containers/0"), failures)));
         assertTrue(failures.isEmpty(), String.join("\n", failures));
     }
 
-    /** The container's variable as a number, -1 when it is not set. */
-    private static int envInt(JsonNode container, String variable) {
+    /** The value the container's environment gives the variable, "" when none. */
+    private static String env(JsonNode container, String variable) {
         return stream(container.path("env")).filter(env -> variable.equals(env.path("name").asText()))
-                .map(env -> env.path("value").asText()).filter(value -> value.matches("[0-9]+")).mapToInt(Integer::parseInt)
-                .findFirst().orElse(-1);
+                .map(env -> env.path("value").asText()).findFirst().orElse("");
+    }
+
+    /** The container's variable as a number, -1 when it is not set or not a number. */
+    private static int envInt(JsonNode container, String variable) {
+        String value = env(container, variable);
+        return value.matches("[0-9]+") ? Integer.parseInt(value) : -1;
     }
 
     private static long millicores(String quantity) {
