@@ -94,7 +94,7 @@ class AuditIngestTest {
                 new KafkaAuditSender(Map.of("bootstrap.servers", kafka.bootstrap()), topic, Duration.ofSeconds(30)),
                 OutboxRelay.Settings.defaults());
                 var consumer = consumers.start(topic, group, topic + ".dlq")) {
-            publisher.publishAll(events);
+            events.forEach(publisher::publish);
             await().atMost(DEADLINE).until(() -> kafka.committedToEnd(group, topic) && stored.count(topic) == 300);
         }
         Set<String> published = events.stream().map(e -> e.getIdElement().getIdPart()).collect(Collectors.toSet());

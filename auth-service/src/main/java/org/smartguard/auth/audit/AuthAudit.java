@@ -1,5 +1,6 @@
 package org.smartguard.auth.audit;
 
+import java.util.List;
 import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -47,7 +48,7 @@ public class AuthAudit {
                 .server(urls.issuer())
                 .requestId(request == null ? null : request.getHeader("X-Request-Id"));
         details.accept(event);
-        publisher.publishAll(event.build());
+        publisher.publishAll(List.of(event));
     }
 
     /** The caller's address: the gateway's X-Forwarded-For entry when the request came through it. */

@@ -1,12 +1,12 @@
 package org.smartguard.fhir.audit;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.hl7.fhir.r4.model.AuditEvent;
 import org.smartguard.commons.audit.AuditEventBuilder;
 import org.smartguard.commons.audit.AuditEventType;
 import org.smartguard.commons.audit.AuditOutcome;
@@ -55,27 +55,31 @@ public class FhirAudit {
     /** @param perType how many resources of each type the response or job covered (Bulk Data exports) */
     public void record(AuditEventType type, AuditOutcome outcome, String code, List<String> resources, Collection<String> patients,
             String query, Integer returned, Map<String, Long> perType) {
-        publishAll(events(type, outcome, code, resources, patients, query, returned, perType));
+        publishAll(List.of(event(type, outcome, code, resources, patients, query, returned, perType)));
     }
 
-    /** The events {@link #record} would publish (one per patient), for a caller that publishes several writes' at once. */
-    public List<AuditEvent> events(AuditEventType type, AuditOutcome outcome, String code, List<String> resources, Collection<String> patients,
+    /**
+     * The events {@link #record} would publish (one per patient), recorded now, for a caller that publishes several
+     * writes' at once.
+     */
+    public AuditEventBuilder event(AuditEventType type, AuditOutcome outcome, String code, List<String> resources, Collection<String> patients,
             String query) {
-        return events(type, outcome, code, resources, patients, query, null, Map.of());
+        return event(type, outcome, code, resources, patients, query, null, Map.of());
     }
 
     /** Stores the events in the outbox: inside a transaction, they commit or roll back with it. */
-    public void publishAll(List<AuditEvent> events) {
+    public void publishAll(List<AuditEventBuilder> events) {
         if (!events.isEmpty()) {
             publisher.publishAll(events);
         }
     }
 
-    private List<AuditEvent> events(AuditEventType type, AuditOutcome outcome, String code, List<String> resources, Collection<String> patients,
+    private AuditEventBuilder event(AuditEventType type, AuditOutcome outcome, String code, List<String> resources, Collection<String> patients,
             String query, Integer returned, Map<String, Long> perType) {
         ValidatedToken token = context.tokenOrNull();
         HttpServerRequest request = current.getCurrent() == null ? null : current.getCurrent().request();
         AuditEventBuilder event = AuditEventBuilder.event(type, OBSERVER)
+                .recorded(Instant.now())
                 .outcome(outcome, code)
                 .server(urls.fhirBase())
                 .patients(patients)
@@ -98,6 +102,6 @@ public class FhirAudit {
         } else {
             event.client(null, address);
         }
-        return event.build();
+        return event;
     }
 }

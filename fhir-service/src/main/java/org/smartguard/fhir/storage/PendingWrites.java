@@ -3,7 +3,7 @@ package org.smartguard.fhir.storage;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.hl7.fhir.r4.model.AuditEvent;
+import org.smartguard.commons.audit.AuditEventBuilder;
 
 /**
  * What creates leave to write in their transaction: each new resource's history row and index rows, and the audit
@@ -18,7 +18,7 @@ public final class PendingWrites {
     }
 
     final List<Created> created = new ArrayList<>();
-    final List<AuditEvent> auditEvents = new ArrayList<>();
+    final List<AuditEventBuilder> auditEvents = new ArrayList<>();
 
     void clear() {
         created.clear();

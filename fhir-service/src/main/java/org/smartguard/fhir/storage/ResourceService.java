@@ -248,7 +248,7 @@ public class ResourceService {
             history(stored, method);
             indexWriter.replace(stored, rows);
         }
-        pending.auditEvents.addAll(audit.events(type, AuditOutcome.SUCCESS, method.equals("POST") ? "create" : method.toLowerCase(java.util.Locale.ROOT),
+        pending.auditEvents.add(audit.event(type, AuditOutcome.SUCCESS, method.equals("POST") ? "create" : method.toLowerCase(java.util.Locale.ROOT),
                 List.of(versionReference(stored, stored.version)), rows.compartmentPatients, null));
         return stored;
     }

@@ -7,16 +7,15 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
-import org.hl7.fhir.r4.model.AuditEvent;
 import org.jboss.logging.Logger;
+import org.smartguard.commons.audit.AuditEventBuilder;
 import org.smartguard.commons.audit.AuditPublisher;
 
 /**
  * Moves the gateway's audit events off the event loop into the publisher's spool. The event loop only queues what
- * an event needs (an {@link org.smartguard.commons.audit.AuditEventBuilder}'s {@code build}); the FHIR model is
- * built here, on the writer's thread, not on the thread that serves requests. Publishing fsyncs, and the spool
+ * an event needs (its {@link AuditEventBuilder}); the JSON is written here, on the writer's thread, not on the thread
+ * that serves requests. Publishing fsyncs, and the spool
  * writes one append at a time, so one writer thread takes everything waiting (up to {@code maxBatch}) and publishes
  * it as one append: one fsync per batch, so the busier the gateway, the larger the batches (group commit). At a
  * moderate rate that alone gathers nothing (each event found the writer idle: one fsync, two thread wake-ups and a
@@ -32,7 +31,7 @@ final class AuditWriter implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(AuditWriter.class);
 
     private final AuditPublisher publisher;
-    private final BlockingQueue<Supplier<List<AuditEvent>>> queue;
+    private final BlockingQueue<AuditEventBuilder> queue;
     private final int maxBatch;
     private final int reserve;
     private final long commitDelayNanos;
@@ -52,8 +51,8 @@ final class AuditWriter implements AutoCloseable {
         this.writer.start();
     }
 
-    /** Queues the events {@code events} will build, without blocking. */
-    void offer(Supplier<List<AuditEvent>> events) {
+    /** Queues the events of {@code events}, without blocking. */
+    void offer(AuditEventBuilder events) {
         if (!queue.offer(events)) {
             lost.incrementAndGet();
             LOG.errorf("audit queue full: an audit event of the gateway was lost (%d so far)", lost.get());
@@ -75,20 +74,16 @@ final class AuditWriter implements AutoCloseable {
     }
 
     private void writeUntilClosed() {
-        List<Supplier<List<AuditEvent>>> waiting = new ArrayList<>(maxBatch);
-        List<AuditEvent> batch = new ArrayList<>(maxBatch);
+        List<AuditEventBuilder> waiting = new ArrayList<>(maxBatch);
         while (!closing || !queue.isEmpty()) {
             try {
-                Supplier<List<AuditEvent>> first = queue.poll(200, TimeUnit.MILLISECONDS);
+                AuditEventBuilder first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
                 waiting.add(first);
                 queue.drainTo(waiting, maxBatch - 1);
-                for (Supplier<List<AuditEvent>> events : waiting) {
-                    batch.addAll(events.get());
-                }
-                publisher.publishAll(batch);
+                publisher.publishAll(waiting);
                 if (waiting.size() < maxBatch && !closing) {
                     TimeUnit.NANOSECONDS.sleep(commitDelayNanos);
                 }
@@ -96,10 +91,9 @@ final class AuditWriter implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                LOG.errorf(e, "%d audit events of the gateway could not be stored", batch.size());
+                LOG.errorf(e, "%d audit events of the gateway could not be stored", waiting.size());
             } finally {
                 waiting.clear();
-                batch.clear();
             }
         }
     }

@@ -88,8 +88,8 @@ public class RequestAudit {
         return event.client(token.clientId(), request.clientAddress()).tokenId(token.jti());
     }
 
-    /** The decision's time is taken now; the event is built on the writer's thread. */
+    /** The decision's time is taken now; the event is written on the writer's thread. */
     private void publish(AuditEventBuilder builder) {
-        writer.offer(builder.recorded(Instant.now())::build);
+        writer.offer(builder.recorded(Instant.now()));
     }
 }

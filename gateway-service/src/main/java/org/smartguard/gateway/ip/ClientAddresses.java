@@ -61,7 +61,13 @@ public class ClientAddresses {
         return told.equals("https") || told.equals("http") ? told : own;
     }
 
+    /** A loop, not a stream: this runs for every request, and the stream allocated on each. */
     private boolean trusted(byte[] address) {
-        return trustedProxies.stream().anyMatch(proxy -> proxy.contains(address));
+        for (Cidr proxy : trustedProxies) {
+            if (proxy.contains(address)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

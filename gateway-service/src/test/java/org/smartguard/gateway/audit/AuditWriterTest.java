@@ -7,13 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.junit.jupiter.api.Test;
+import org.smartguard.commons.audit.AuditEventBuilder;
+import org.smartguard.commons.audit.AuditEventType;
 import org.smartguard.commons.audit.AuditPublisher;
 
 /** The queue between the event loop and the spool, with a publisher that stands still until the test lets it go. */
@@ -23,22 +24,22 @@ class AuditWriterTest {
     private static final class SlowSpool implements AuditPublisher {
         final CountDownLatch release = new CountDownLatch(1);
         final List<Integer> batches = new CopyOnWriteArrayList<>();
-        final List<String> ids = new CopyOnWriteArrayList<>();
+        final List<AuditEventBuilder> published = new CopyOnWriteArrayList<>();
 
         @Override
         public void publish(AuditEvent event) {
-            publishAll(List.of(event));
+            throw new UnsupportedOperationException("the writer publishes builders");
         }
 
         @Override
-        public void publishAll(List<AuditEvent> events) {
+        public void publishAll(List<AuditEventBuilder> events) {
             try {
                 release.await(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             batches.add(events.size());
-            events.forEach(event -> ids.add(event.getIdPart()));
+            published.addAll(events);
         }
 
         @Override
@@ -47,25 +48,23 @@ class AuditWriterTest {
         }
     }
 
-    private static AuditEvent event() {
-        AuditEvent event = new AuditEvent();
-        event.setId(UUID.randomUUID().toString());
-        return event;
+    private static AuditEventBuilder event() {
+        return AuditEventBuilder.event(AuditEventType.REST_READ, "gateway-service").client("app", "10.0.0.1");
     }
 
     @Test
     void eventsQueuedWhileTheSpoolIsBusyAreWrittenInBatchesAllOfThem() {
         SlowSpool spool = new SlowSpool();
         try (AuditWriter writer = new AuditWriter(spool, 1000, 100, Duration.ZERO)) {
-            writer.offer(() -> List.of(event()));
+            writer.offer(event());
             await().atMost(Duration.ofSeconds(10)).until(() -> writer.waiting() == 0); // the writer holds the first event
             for (int i = 0; i < 250; i++) {
-                writer.offer(() -> List.of(event()));
+                writer.offer(event());
             }
             spool.release.countDown();
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> spool.ids.size() == 251);
-            assertEquals(251, spool.ids.stream().distinct().count());
+            await().atMost(Duration.ofSeconds(10)).until(() -> spool.published.size() == 251);
+            assertEquals(251, spool.published.stream().distinct().count());
             assertEquals(List.of(1, 100, 100, 50), spool.batches, "one fsync per batch of what was waiting");
             assertEquals(0, writer.lost());
         }
@@ -75,17 +74,17 @@ class AuditWriterTest {
     void aNearlyFullQueueSaysSaturatedAndRecoversOnceWritten() {
         SlowSpool spool = new SlowSpool();
         try (AuditWriter writer = new AuditWriter(spool, 100, 1000, Duration.ZERO)) {
-            writer.offer(() -> List.of(event()));
+            writer.offer(event());
             await().atMost(Duration.ofSeconds(10)).until(() -> writer.waiting() == 0);
             for (int i = 0; i < 90; i++) {
-                writer.offer(() -> List.of(event()));
+                writer.offer(event());
             }
             assertFalse(writer.saturated(), "ten places free: still accepting");
-            writer.offer(() -> List.of(event()));
+            writer.offer(event());
             assertTrue(writer.saturated(), "fewer than a tenth free");
 
             spool.release.countDown();
-            await().atMost(Duration.ofSeconds(10)).until(() -> !writer.saturated() && spool.ids.size() == 92);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !writer.saturated() && spool.published.size() == 92);
             assertEquals(0, writer.lost());
         }
     }
@@ -95,13 +94,13 @@ class AuditWriterTest {
         SlowSpool spool = new SlowSpool();
         spool.release.countDown();
         try (AuditWriter writer = new AuditWriter(spool, 1000, 100, Duration.ofSeconds(2))) {
-            writer.offer(() -> List.of(event()));
-            await().atMost(Duration.ofSeconds(10)).until(() -> spool.ids.size() == 1); // written at once: the spool was idle
+            writer.offer(event());
+            await().atMost(Duration.ofSeconds(10)).until(() -> spool.published.size() == 1); // written at once: the spool was idle
             for (int i = 0; i < 5; i++) {
-                writer.offer(() -> List.of(event()));
+                writer.offer(event());
             }
 
-            await().atMost(Duration.ofSeconds(20)).until(() -> spool.ids.size() == 6);
+            await().atMost(Duration.ofSeconds(20)).until(() -> spool.published.size() == 6);
             assertEquals(List.of(1, 5), spool.batches, "the five that came one by one during the delay: one write");
         }
     }
@@ -112,9 +111,9 @@ class AuditWriterTest {
         spool.release.countDown();
         AuditWriter writer = new AuditWriter(spool, 1000, 10, Duration.ZERO);
         for (int i = 0; i < 35; i++) {
-            writer.offer(() -> List.of(event()));
+            writer.offer(event());
         }
         writer.close(Duration.ofSeconds(10));
-        assertEquals(35, spool.ids.size());
+        assertEquals(35, spool.published.size());
     }
 }

@@ -48,26 +48,27 @@ public final class AuditEventBuilder {
     /** Prefix of the per-resource-type counts, e.g. {@code Result-Count:Observation} (Bulk Data exports). */
     public static final String TYPE_COUNT_DETAIL_PREFIX = "Result-Count:";
 
-    private final AuditEventType type;
-    private final String observer;
-    private AuditOutcome outcome = AuditOutcome.SUCCESS;
-    private String outcomeDescription;
-    private Instant recorded;
-    private String userIssuer;
-    private String userSubject;
-    private String fhirUser;
-    private String clientId;
-    private String clientAddress;
-    private String server;
-    private String tokenId;
-    private final Set<String> patients = new LinkedHashSet<>();
-    private final List<String> resources = new ArrayList<>();
-    private String query;
-    private String requestId;
-    private String userAgent;
-    private Integer status;
-    private Integer returned;
-    private final Map<String, Long> returnedPerType = new TreeMap<>();
+    // read by AuditEventJson, which writes the events from them
+    final AuditEventType type;
+    final String observer;
+    AuditOutcome outcome = AuditOutcome.SUCCESS;
+    String outcomeDescription;
+    Instant recorded;
+    String userIssuer;
+    String userSubject;
+    String fhirUser;
+    String clientId;
+    String clientAddress;
+    String server;
+    String tokenId;
+    final Set<String> patients = new LinkedHashSet<>();
+    final List<String> resources = new ArrayList<>();
+    String query;
+    String requestId;
+    String userAgent;
+    Integer status;
+    Integer returned;
+    final Map<String, Long> returnedPerType = new TreeMap<>();
 
     private AuditEventBuilder(AuditEventType type, String observer) {
         this.type = Objects.requireNonNull(type, "type");
@@ -184,16 +185,60 @@ public final class AuditEventBuilder {
         return this;
     }
 
-    /** One event per patient touched, or a single event when none was. */
+    /**
+     * One event per patient touched, or a single event when none was, as FHIR's model: what {@link #encode()} writes.
+     * The recorded time, when not set, is the first call's.
+     */
     public List<AuditEvent> build() {
-        if (patients.isEmpty()) {
-            return List.of(buildFor(null, true));
+        return perPatient(this::buildFor);
+    }
+
+    /**
+     * The events of {@link #build()} encoded for the outbox, written straight from this builder without FHIR's model
+     * (the hot path: every request of every service is audited). The recorded time, when not set, is the first call's.
+     *
+     * @throws AuditEventRejectedException when {@link AuditEventCodec} would refuse the events: no requestor (neither
+     *         a user nor a client) or a blank observer
+     */
+    public List<EncodedAuditEvent> encode() {
+        if (userSubject == null && clientId == null && clientAddress == null) {
+            throw new AuditEventRejectedException("audit event of " + AuditText.clean(observer)
+                    + " rejected: exactly one agent must be the requestor (found 0)");
         }
-        List<AuditEvent> events = new ArrayList<>(patients.size());
+        if (observer.isBlank()) {
+            throw new AuditEventRejectedException("audit event rejected: source.observer is required");
+        }
+        return perPatient(this::encodeFor);
+    }
+
+    /** Makes one event of the request for one patient (null: none), the first or a later one, recorded at a time. */
+    @FunctionalInterface
+    private interface EventMaker<T> {
+        T make(String patient, boolean first, Instant recorded);
+    }
+
+    private <T> List<T> perPatient(EventMaker<T> maker) {
+        Instant at = recordedOrNow();
+        if (patients.isEmpty()) {
+            return List.of(maker.make(null, true, at));
+        }
+        List<T> events = new ArrayList<>(patients.size());
         for (String patient : patients) {
-            events.add(buildFor(patient, events.isEmpty()));
+            events.add(maker.make(patient, events.isEmpty(), at));
         }
         return events;
+    }
+
+    private EncodedAuditEvent encodeFor(String patient, boolean first, Instant at) {
+        String id = UUID.randomUUID().toString();
+        return new EncodedAuditEvent(id, AuditEventJson.key(this, patient), AuditEventJson.write(this, id, at, patient, first));
+    }
+
+    private Instant recordedOrNow() {
+        if (recorded == null) {
+            recorded = Instant.now();
+        }
+        return recorded;
     }
 
     /** The single event of a request that touched at most one patient. */
@@ -204,13 +249,13 @@ public final class AuditEventBuilder {
         return build().get(0);
     }
 
-    private AuditEvent buildFor(String patient, boolean first) {
+    private AuditEvent buildFor(String patient, boolean first, Instant at) {
         AuditEvent event = new AuditEvent();
         event.setId(UUID.randomUUID().toString());
         event.setType(type.type());
         event.addSubtype(type.subtype());
         event.setAction(type.action());
-        event.setRecorded(Date.from(recorded != null ? recorded : Instant.now()));
+        event.setRecorded(Date.from(at));
         event.setOutcome(outcome.code());
         if (outcomeDescription != null) {
             event.setOutcomeDesc(AuditText.clean(outcomeDescription));

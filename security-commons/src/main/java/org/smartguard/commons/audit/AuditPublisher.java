@@ -11,15 +11,21 @@ import org.hl7.fhir.r4.model.AuditEvent;
  */
 public interface AuditPublisher {
 
-    /** @throws AuditEventRejectedException when the event breaks the contract; nothing is stored then */
+    /**
+     * Stores an event made by other means than {@link AuditEventBuilder}, checked against the contract and encoded
+     * by HAPI's parser.
+     *
+     * @throws AuditEventRejectedException when the event breaks the contract; nothing is stored then
+     */
     void publish(AuditEvent event);
 
     /**
-     * Stores every valid event of the list; the invalid ones are left out and reported together afterwards.
+     * Stores the events of every valid builder of the list ({@link AuditEventBuilder#encode()}, one per patient) in
+     * one write; the invalid ones are left out and reported together afterwards.
      *
      * @throws AuditEventRejectedException naming the rejected events, after the others were stored
      */
-    void publishAll(List<AuditEvent> events);
+    void publishAll(List<AuditEventBuilder> events);
 
     /** Events stored but not yet acknowledged by Kafka. */
     long pendingEvents();

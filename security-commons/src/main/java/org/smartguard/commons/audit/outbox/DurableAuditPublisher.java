@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.hl7.fhir.r4.model.AuditEvent;
+import org.smartguard.commons.audit.AuditEventBuilder;
 import org.smartguard.commons.audit.AuditEventCodec;
 import org.smartguard.commons.audit.AuditEventRejectedException;
 import org.smartguard.commons.audit.AuditPublisher;
@@ -30,12 +31,12 @@ public final class DurableAuditPublisher implements AuditPublisher, AutoCloseabl
     }
 
     @Override
-    public void publishAll(List<AuditEvent> events) {
+    public void publishAll(List<AuditEventBuilder> events) {
         List<EncodedAuditEvent> encoded = new ArrayList<>(events.size());
         List<String> rejections = new ArrayList<>();
-        for (AuditEvent event : events) {
+        for (AuditEventBuilder event : events) {
             try {
-                encoded.add(codec.encode(event));
+                encoded.addAll(event.encode());
             } catch (AuditEventRejectedException e) {
                 rejections.add(e.getMessage());
             }
