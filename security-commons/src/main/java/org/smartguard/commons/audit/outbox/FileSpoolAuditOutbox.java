@@ -53,6 +53,11 @@ public final class FileSpoolAuditOutbox implements AuditOutbox {
     private final AtomicLong pending = new AtomicLong();
 
     private FileChannel writer;
+    /**
+     * The relay's read buffer, kept between drains (under drainLock): a new one per drain was most of what the relay
+     * allocated. A record larger than it is read through a buffer of its own.
+     */
+    private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_CHUNK);
     private long writeSegment;
     private long writeSize;
     private volatile Position written;
@@ -180,7 +185,7 @@ public final class FileSpoolAuditOutbox implements AuditOutbox {
         }
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             long limit = position.segment() == end.segment() ? end.offset() : channel.size();
-            RecordReader records = new RecordReader(channel, limit);
+            RecordReader records = new RecordReader(channel, limit, readBuffer);
             long offset = position.offset();
             int read = 0;
             while (read < max && offset < limit) {
@@ -233,12 +238,14 @@ public final class FileSpoolAuditOutbox implements AuditOutbox {
     private static final class RecordReader {
         private final FileChannel channel;
         private final long limit;
-        private ByteBuffer buffer = ByteBuffer.allocate(0);
+        private ByteBuffer buffer;
         private long bufferStart;
 
-        RecordReader(FileChannel channel, long limit) {
+        /** @param buffer a buffer to read through (its content is not used), replaced here by a larger one if needed */
+        RecordReader(FileChannel channel, long limit, ByteBuffer buffer) {
             this.channel = channel;
             this.limit = limit;
+            this.buffer = buffer.clear().limit(0);
         }
 
         byte[] payload(long offset) throws IOException {
@@ -277,7 +284,7 @@ public final class FileSpoolAuditOutbox implements AuditOutbox {
     private static Scan scan(FileChannel channel, long from) throws IOException {
         long offset = from;
         long records = 0;
-        RecordReader reader = new RecordReader(channel, channel.size());
+        RecordReader reader = new RecordReader(channel, channel.size(), ByteBuffer.allocate(0));
         byte[] payload;
         while ((payload = reader.payload(offset)) != null) {
             offset += HEADER_BYTES + payload.length;
