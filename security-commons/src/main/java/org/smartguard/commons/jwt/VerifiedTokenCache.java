@@ -20,6 +20,15 @@ import com.github.benmanes.caffeine.cache.Expiry;
  */
 public final class VerifiedTokenCache {
 
+    /** One digest per thread (the event loops): every request hashes its token, and needs no provider lookup to do it. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    });
+
     private final AccessTokenValidator validator;
     private final Cache<String, ValidatedToken> verified;
 
@@ -59,11 +68,7 @@ public final class VerifiedTokenCache {
     }
 
     private static String sha256(String token) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII));
-            return Base64.getEncoder().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        byte[] digest = SHA256.get().digest(token.getBytes(StandardCharsets.US_ASCII));
+        return Base64.getEncoder().encodeToString(digest);
     }
 }
