@@ -162,3 +162,19 @@ measure() {
   errors="$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(",", ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' <<<"$out")"
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$rps" "$p50" "$p90" "$p99" "$errors" >>"$rows"
 }
+
+# median_rows FILE: for each target (first column) measured more than once, its run with the median requests/s
+# (the lower middle one of an even count); targets in the order of their first run
+median_rows() {
+  awk -F'\t' '!($1 in n) { order[++targets] = $1 } { n[$1]++; row[$1, n[$1]] = $0; rps[$1, n[$1]] = $2 }
+    END {
+      for (t = 1; t <= targets; t++) {
+        name = order[t]; count = n[name]
+        for (i = 1; i <= count; i++) idx[i] = i
+        for (i = 1; i <= count; i++) for (j = i + 1; j <= count; j++)
+          if (rps[name, idx[j]] + 0 < rps[name, idx[i]] + 0) { k = idx[i]; idx[i] = idx[j]; idx[j] = k }
+        print row[name, idx[int((count + 1) / 2)]]
+      }
+    }' "$1"
+}
+
