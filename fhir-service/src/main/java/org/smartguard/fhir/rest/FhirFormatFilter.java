@@ -22,7 +22,8 @@ public class FhirFormatFilter {
     private static final MediaType FHIR_JSON = MediaType.valueOf(OperationOutcomeMapper.FHIR_JSON);
     private static final MediaType FHIR_XML = MediaType.valueOf(FhirFormat.FHIR_XML + ";charset=UTF-8");
 
-    @ServerRequestFilter(preMatching = true)
+    /** Non-blocking (it only reads and sets headers): Quarkus runs the non-blocking {@code BearerTokenFilter} only after such filters. */
+    @ServerRequestFilter(preMatching = true, nonBlocking = true)
     public void negotiate(ContainerRequestContext request) {
         String format = request.getUriInfo().getQueryParameters().getFirst("_format");
         boolean xml = FhirFormat.wanted(format, request.getAcceptableMediaTypes()) == FhirFormat.XML;

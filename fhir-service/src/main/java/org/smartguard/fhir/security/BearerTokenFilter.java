@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
 
@@ -46,7 +47,13 @@ public class BearerTokenFilter {
         this.context = context;
     }
 
-    @ServerRequestFilter
+    /**
+     * On the event loop, before the switch to a worker thread: the revocation lookups of the requests one loop reads
+     * in a pass then share one Redis batch ({@link BatchedExists}), and the check costs no worker-to-loop hop and back.
+     * Nothing here blocks (cached or CPU-only validation, asynchronous key and list fetches). Quarkus runs such a filter
+     * only before all others: authentication's priority.
+     */
+    @ServerRequestFilter(nonBlocking = true, priority = Priorities.AUTHENTICATION)
     public Uni<Response> authenticate(ContainerRequestContext request) {
         String path = FHIR_PREFIX.matcher(request.getUriInfo().getPath()).replaceFirst("");
         if (PUBLIC.contains(path)) {

@@ -13,17 +13,16 @@ import org.smartguard.commons.revocation.RevocationMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.arc.Unremovable;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.redis.datasource.keys.ReactiveKeyCommands;
 
-/** The fhir-service's {@link RevocationCheck} on its Redis, with its readiness check and metrics. */
+/** The fhir-service's {@link RevocationCheck} on its Redis ({@link BatchedExists}), with its readiness check and metrics. */
 @Singleton
 public class RevocationWiring {
 
     @Produces
     @Singleton
     RevocationCheck revocationCheck(RevocationConfig config, ReactiveRedisDataSource redis, MeterRegistry meters) {
-        ReactiveKeyCommands<String> keys = redis.key();
-        return RevocationMetrics.registered(new RevocationCheck(key -> keys.exists(key).subscribeAsCompletionStage(), config), meters);
+        // one pipelined batch of EXISTS per event-loop pass, not one call per request
+        return RevocationMetrics.registered(new RevocationCheck(new BatchedExists(redis.getRedis().getDelegate()), config), meters);
     }
 
     @Produces

@@ -6,18 +6,16 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.smartguard.commons.vertx.PerPassBatcher;
 import org.smartguard.gateway.redis.RedisCall;
 
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -26,8 +24,7 @@ import io.vertx.redis.client.Response;
  * The shared window: one atomic Lua script call ({@code sliding-window.lua}), so every gateway replica on the same
  * Redis counts into the same window and together they admit exactly the limit. The same call can ask whether the
  * request's token is on the denylist ({@link #admitUnlessRevoked}). On an event loop, the requests the loop reads in
- * one pass share one call: the first schedules the call on the loop, which runs it once it has handled everything its
- * last poll returned, and the requests read meanwhile join it. Each request is counted exactly as if alone (the
+ * one pass share one call ({@link PerPassBatcher}). Each request is counted exactly as if alone (the
  * script takes them in order); the loop writes to Redis once, and Redis reads, runs a script and answers once, per
  * pass rather than per request (on a busy gateway a pass holds several requests; one alone waits for nothing). The
  * script is sent by its SHA-1 and only in full when Redis does not know it yet (after a restart or a SCRIPT FLUSH).
@@ -46,8 +43,7 @@ final class RedisSlidingWindow implements SlidingWindow {
     /** Members of the sorted set must be unique per admission; a random prefix per instance and a counter. */
     private final String memberPrefix = UUID.randomUUID() + ":";
     private final AtomicLong sequence = new AtomicLong();
-    /** Per event loop: the requests waiting for the call scheduled on it, or null when none is. */
-    private final ThreadLocal<Gathering> gathering = ThreadLocal.withInitial(Gathering::new);
+    private final PerPassBatcher<Admission> batches = new PerPassBatcher<>(MAX_BATCH, this::send);
 
     RedisSlidingWindow(RedisCall redis, Duration timeout) {
         this.redis = redis;
@@ -66,12 +62,7 @@ final class RedisSlidingWindow implements SlidingWindow {
     Future<RateDecision> admitUnlessRevoked(String revokedKey, String key, int limit, Duration window) {
         Admission admission = new Admission(revokedKey, key, limit, window.toMillis(), memberPrefix + sequence.incrementAndGet(),
                 Promise.promise());
-        Context context = Vertx.currentContext();
-        if (context == null || !context.isEventLoopContext()) {
-            send(List.of(admission));
-        } else {
-            gathering.get().add(context, admission);
-        }
+        batches.add(admission);
         return admission.decision().future();
     }
 
@@ -111,30 +102,6 @@ final class RedisSlidingWindow implements SlidingWindow {
                 decision.fail(TokenRevoked.INSTANCE);
             } else {
                 decision.complete(new RateDecision(admitted == 1, limit, answers.get(at + 1).toInteger(), answers.get(at + 2).toLong()));
-            }
-        }
-    }
-
-    /** The requests of one event loop waiting for their call; touched only by that loop's thread. */
-    private final class Gathering {
-
-        private List<Admission> open;
-
-        void add(Context context, Admission admission) {
-            if (open == null) {
-                List<Admission> batch = new ArrayList<>();
-                open = batch;
-                // a task queued now runs after the loop has handled all that its last poll returned
-                context.runOnContext(ignored -> {
-                    if (open == batch) {
-                        open = null;
-                    }
-                    send(batch);
-                });
-            }
-            open.add(admission);
-            if (open.size() == MAX_BATCH) {
-                open = null; // sent by its scheduled task; the next request starts another
             }
         }
     }
