@@ -54,8 +54,8 @@ public final class FileSpoolAuditOutbox implements AuditOutbox {
 
     private FileChannel writer;
     /**
-     * The relay's read buffer, kept between drains (under drainLock): a new one per drain was most of what the relay
-     * allocated. A record larger than it is read through a buffer of its own.
+     * The relay's read buffer, kept between drains (under drainLock): a new one per drain was among the relay's
+     * largest allocations. A record larger than it is read through a buffer of its own.
      */
     private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_CHUNK);
     private long writeSegment;
