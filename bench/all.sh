@@ -3,7 +3,7 @@
 # cores they measure), each through bench/run, then one combined report, bench/results/README.md: the machine
 # (cores, memory, CPU, Java, PostgreSQL, Redis and Kafka versions, load average before the run), the command, and every
 # scenario's table and charts. Default scenarios: gateway fhir auth audit soak (soak runs on the FHIR scenario's stack,
-# so fhir and soak together are one run); export and audit-search may be named too. A failed scenario is reported and
+# so fhir and soak together are one run); export, audit-search and fhir-cost may be named too. A failed scenario is reported and
 # the others still run; the exit code is then 1. Each scenario's output: .suite/bench/logs/SCENARIO.log.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -11,7 +11,7 @@ root="$(cd "$here/.." && pwd)"
 results="$root/bench/results"
 logs="$root/.suite/bench/logs"
 ALL=(gateway fhir auth audit soak)
-OPTIONAL=(export audit-search)
+OPTIONAL=(export audit-search fhir-cost)
 
 say() { printf 'bench: %s\n' "$*"; }
 die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
@@ -93,7 +93,7 @@ ran=" ${scenarios[*]} "
   echo "## Machine"
   echo
   echo "$machine_md"
-  for scenario in gateway fhir soak auth audit export audit-search; do
+  for scenario in gateway fhir soak fhir-cost auth audit export audit-search; do
     [[ -f "$results/$scenario.md" ]] || continue
     echo
     # each scenario's own report, its headings one level down; one this command did not run says so

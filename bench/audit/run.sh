@@ -30,7 +30,7 @@ rm -rf "$work" && mkdir -p "$work"
 trap stop_all EXIT
 
 say "fresh database $DB, topic $topic ($PARTITIONS partitions)"
-"$root/suite" sql <<<"DROP DATABASE IF EXISTS $DB WITH (FORCE); CREATE DATABASE $DB OWNER smartguard;" >/dev/null
+fresh_database
 java -cp "$lib" "$here/AuditLoad.java" create "$BOOTSTRAP" "$topic" "$PARTITIONS"
 
 start_java audit "$audit_jar" QUARKUS_HTTP_PORT=$AUDIT_PORT KAFKA_BOOTSTRAP_SERVERS=$BOOTSTRAP \

@@ -24,7 +24,7 @@ rm -rf "$work" && mkdir -p "$work"
 trap stop_all EXIT
 
 say "fresh database $DB: the service migrates it (Flyway) and grants its role, ingest off"
-"$root/suite" sql <<<"DROP DATABASE IF EXISTS $DB WITH (FORCE); CREATE DATABASE $DB OWNER smartguard;" >/dev/null
+fresh_database
 start_java audit "$audit_jar" QUARKUS_HTTP_PORT=$AUDIT_PORT QUARKUS_DATASOURCE_JDBC_URL="$jdbc" \
   QUARKUS_DATASOURCE__AUDIT_WRITER__JDBC_URL="$jdbc" SMARTGUARD_AUDIT_SERVICE_INGEST_ENABLED=false \
   SMARTGUARD_AUDIT_SERVICE_TOPIC="bench.audit-search.$run_id" QUARKUS_KAFKA_STREAMS_APPLICATION_ID="bench-audit-search-$run_id" \

@@ -30,6 +30,7 @@ bench_ports() {
     audit-search) claim_ports AUDIT_PORT=46 ;;
     # a whole ./suite stack (bench/auth/run.sh); KAFKA_CONTROLLER_PORT is not claimed: the running broker is reused
     auth) claim_ports GATEWAY_PORT=54 FHIR_PORT=55 AUDIT_PORT=56 AUTH_PORT=57 DEMO_APP_PORT=59 ;;
+    fhir-cost) claim_ports JWKS_PORT=61 NGINX_PORT=62 FHIR_PORT=65 ;;
     *) die "no ports for scenario $1" ;;
   esac
 }
@@ -120,6 +121,20 @@ deployment_env() {
   local value
   value="$(sed -n "s/.*{name: $2, value: \"\([^\"]*\)\"}.*/\1/p" "$1" | head -1)"
   printf '%s' "${value:-$3}"
+}
+
+# fresh_database: drops and creates the scenario's database $DB
+fresh_database() {
+  "$root/suite" sql <<<"DROP DATABASE IF EXISTS $DB WITH (FORCE); CREATE DATABASE $DB OWNER smartguard;" >/dev/null
+}
+
+# fhir_service_env: the environment of a benchmarked fhir-service, one VAR=VALUE a line: $FHIR_PORT, database $DB, the
+# bench JWKS on $JWKS_PORT, the bench audit topic
+fhir_service_env() {
+  printf '%s\n' QUARKUS_HTTP_PORT=$FHIR_PORT SMARTGUARD_PUBLIC_BASE_URL=$PUBLIC_BASE \
+    QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB \
+    SMARTGUARD_FHIR_AUTH_JWKS_URI=http://127.0.0.1:$JWKS_PORT/auth/jwks \
+    SMARTGUARD_AUDIT_TOPIC=bench.audit-events KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:9092
 }
 
 # wait_ready PORT NAME: up to BENCH_READY_TIMEOUT [180] seconds for the service's readiness

@@ -29,13 +29,10 @@ sign_tokens
 start_nginx
 
 say "fresh database $DB"
-"$root/suite" sql <<<"DROP DATABASE IF EXISTS $DB WITH (FORCE); CREATE DATABASE $DB OWNER smartguard;" >/dev/null
+fresh_database
 
-fhir_env=(QUARKUS_HTTP_PORT=$FHIR_PORT SMARTGUARD_PUBLIC_BASE_URL=$PUBLIC_BASE
-  QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB
-  SMARTGUARD_FHIR_AUTH_JWKS_URI=http://127.0.0.1:$JWKS_PORT/auth/jwks
-  SMARTGUARD_FHIR_EXPORT_DIRECTORY="$work/exports"
-  SMARTGUARD_AUDIT_TOPIC=bench.audit-events KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:9092)
+mapfile -t fhir_env < <(fhir_service_env)
+fhir_env+=(SMARTGUARD_FHIR_EXPORT_DIRECTORY="$work/exports")
 start_java fhir "$fhir_jar" "${fhir_env[@]}"
 wait_ready $FHIR_PORT fhir
 

@@ -30,12 +30,10 @@ sign_tokens
 start_nginx
 
 say "fresh database $DB"
-"$root/suite" sql <<<"DROP DATABASE IF EXISTS $DB WITH (FORCE); CREATE DATABASE $DB OWNER smartguard;" >/dev/null
+fresh_database
 
-start_java fhir "$fhir_jar" QUARKUS_HTTP_PORT=$FHIR_PORT SMARTGUARD_PUBLIC_BASE_URL=$PUBLIC_BASE \
-  QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB \
-  SMARTGUARD_FHIR_AUTH_JWKS_URI=http://127.0.0.1:$JWKS_PORT/auth/jwks \
-  SMARTGUARD_AUDIT_TOPIC=bench.audit-events KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:9092
+mapfile -t fhir_env < <(fhir_service_env)
+start_java fhir "$fhir_jar" "${fhir_env[@]}"
 start_java gateway "$gateway_jar" QUARKUS_HTTP_PORT=$GATEWAY_PORT SMARTGUARD_PUBLIC_BASE_URL=$PUBLIC_BASE \
   SMARTGUARD_GATEWAY_ROUTES_FHIR_UPSTREAM=http://127.0.0.1:$FHIR_PORT \
   SMARTGUARD_GATEWAY_AUTH_JWKS_URI=http://127.0.0.1:$JWKS_PORT/auth/jwks \
