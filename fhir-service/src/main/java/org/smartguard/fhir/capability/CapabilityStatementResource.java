@@ -39,6 +39,8 @@ public class CapabilityStatementResource {
     /** Bulk Data Access IG v2.0: the server statement this one instantiates and the three export operations. */
     static final String BULK_DATA = "http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data";
     static final String BULK_OPERATIONS = "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/";
+    /** R4's definition of {@code Patient/{id}/$everything}, which this server implements (SearchService.everything). */
+    static final String PATIENT_EVERYTHING = "http://hl7.org/fhir/OperationDefinition/Patient-everything";
     private static final TypeRestfulInteraction[] INTERACTIONS = {TypeRestfulInteraction.READ, TypeRestfulInteraction.VREAD,
             TypeRestfulInteraction.HISTORYINSTANCE, TypeRestfulInteraction.CREATE, TypeRestfulInteraction.UPDATE,
             TypeRestfulInteraction.PATCH, TypeRestfulInteraction.DELETE, TypeRestfulInteraction.SEARCHTYPE,
@@ -100,6 +102,9 @@ public class CapabilityStatementResource {
                 }
             }
             search.describe(type, resource);
+            if (type.equals("Patient")) {
+                resource.addOperation().setName("everything").setDefinition(PATIENT_EVERYTHING);
+            }
             if (type.equals("Patient") || type.equals("Group")) {
                 resource.addOperation().setName("export").setDefinition(BULK_OPERATIONS + type.toLowerCase(java.util.Locale.ROOT) + "-export");
             }

@@ -55,7 +55,7 @@ final class SearchPredicates {
                 case TOKEN -> token(modifier, value, alternatives, binds);
                 case REFERENCE -> reference(modifier, value, alternatives, binds);
                 case DATE -> date(value, alternatives, binds);
-                case QUANTITY -> number("value", value.split("\\|", 2)[0], alternatives, binds);
+                case QUANTITY -> quantity(value, alternatives, binds);
                 case NUMBER -> number("value", value, alternatives, binds);
                 case URI -> {
                     alternatives.add("x.value = ?");
@@ -197,6 +197,27 @@ final class SearchPredicates {
                     Timestamp.from(range.low().minus(java.time.Duration.ofDays(1))));
             default -> throw FhirException.badRequest("SG-FHIR-SEARCH-VALUE", "unknown prefix " + prefixed.prefix());
         }
+    }
+
+    /**
+     * {@code [prefix]number[|system|code]}: the value compared as a number, and the unit when one is given (an empty
+     * system matches any system; the index holds the unit's code, or its text when it has no code), so that 72 /min
+     * is not found by a search for 72 mm[Hg].
+     */
+    private static void quantity(String value, List<String> alternatives, List<Object> binds) {
+        String[] parts = value.split("\\|", -1);
+        if (parts.length != 1 && parts.length != 3) {
+            throw FhirException.badRequest("SG-FHIR-SEARCH-VALUE", "a quantity is [prefix]number or [prefix]number|system|code");
+        }
+        List<String> conditions = new ArrayList<>();
+        number("value", parts[0], conditions, binds);
+        for (int part = 1; part < parts.length; part++) {
+            if (!parts[part].isEmpty()) {
+                conditions.add(part == 1 ? "x.system = ?" : "x.code = ?");
+                binds.add(parts[part]);
+            }
+        }
+        alternatives.add("(" + String.join(" AND ", conditions) + ")");
     }
 
     private static void number(String column, String value, List<String> alternatives, List<Object> binds) {
