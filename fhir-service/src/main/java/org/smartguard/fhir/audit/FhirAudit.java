@@ -12,6 +12,7 @@ import org.smartguard.commons.audit.AuditEventType;
 import org.smartguard.commons.audit.AuditOutcome;
 import org.smartguard.commons.audit.AuditPublisher;
 import org.smartguard.commons.audit.ClientAddress;
+import org.smartguard.commons.audit.RestInteractions;
 import org.smartguard.commons.jwt.ValidatedToken;
 import org.smartguard.commons.urls.PublicUrls;
 import org.smartguard.fhir.security.SmartContext;
@@ -29,6 +30,8 @@ import io.vertx.core.http.HttpServerRequest;
 public class FhirAudit {
 
     public static final String OBSERVER = "fhir-service";
+    /** Where the FHIR API is served ({@code quarkus.rest.path}). */
+    private static final String FHIR_PATH = "/fhir";
 
     private final AuditPublisher publisher;
     private final PublicUrls urls;
@@ -65,6 +68,37 @@ public class FhirAudit {
     public AuditEventBuilder event(AuditEventType type, AuditOutcome outcome, String code, List<String> resources, Collection<String> patients,
             String query) {
         return event(type, outcome, code, resources, patients, query, null, Map.of());
+    }
+
+    /**
+     * The event of a refused request of an authenticated caller (an error answer, 4xx or 5xx), or null for an
+     * unauthenticated one; the caller publishes it ({@link #publishAll}). Its interaction is read from the
+     * current request's method and path, since the refusal may come before the service knew more. Unauthenticated
+     * requests (401) get no event here: the caller is unknown, the gateway records them, and one outbox row per
+     * garbage request would let anyone fill the outbox. The HTTP status goes into the outcome's description, not the
+     * {@code HTTP-Status} detail the audit-service's rules count: behind the gateway, its own event of the same
+     * answer already carries that status, and counting both would halve the rules' thresholds.
+     */
+    public AuditEventBuilder refusal(int status, String code) {
+        HttpServerRequest request = current.getCurrent() == null ? null : current.getCurrent().request();
+        if (request == null || context.tokenOrNull() == null) {
+            return null;
+        }
+        return refusal(request.method().name(), request.path(), request.uri(), status, code);
+    }
+
+    /** The refused entry of a batch bundle ({@code url} relative to the FHIR base, as the entry gives it), published now. */
+    public void refusedEntry(String method, String url, int status, String code) {
+        if (context.tokenOrNull() != null) {
+            publishAll(List.of(refusal(method, FHIR_PATH + "/" + url.split("\\?", 2)[0], FHIR_PATH + "/" + url, status, code)));
+        }
+    }
+
+    private AuditEventBuilder refusal(String method, String path, String uri, int status, String code) {
+        AuditOutcome outcome = status >= 500 ? AuditOutcome.SERIOUS_FAILURE : AuditOutcome.MINOR_FAILURE;
+        String patient = context.token().patient();
+        return event(RestInteractions.of(method, path, FHIR_PATH), outcome, code + " (" + status + ")", List.of(),
+                patient == null ? List.of() : List.of(patient), method + " " + uri, null, Map.of());
     }
 
     /** Stores the events in the outbox: inside a transaction, they commit or roll back with it. */

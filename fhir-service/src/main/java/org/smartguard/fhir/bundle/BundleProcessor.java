@@ -17,6 +17,7 @@ import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
 import org.hl7.fhir.r4.model.Resource;
 import org.smartguard.commons.fhir.FhirR4;
 import org.smartguard.commons.urls.PublicUrls;
+import org.smartguard.fhir.audit.FhirAudit;
 import org.smartguard.fhir.errors.FhirException;
 import org.smartguard.fhir.search.SearchService;
 import org.smartguard.fhir.search.SearchUrl;
@@ -39,11 +40,13 @@ public class BundleProcessor {
     private final ResourceService resources;
     private final SearchService search;
     private final PublicUrls urls;
+    private final FhirAudit audit;
 
-    BundleProcessor(ResourceService resources, SearchService search, PublicUrls urls) {
+    BundleProcessor(ResourceService resources, SearchService search, PublicUrls urls, FhirAudit audit) {
         this.resources = resources;
         this.search = search;
         this.urls = urls;
+        this.audit = audit;
     }
 
     @Transactional
@@ -118,12 +121,20 @@ public class BundleProcessor {
                         ? conditionalMatch(entry.getResource().fhirType(), entry.getRequest().getIfNoneExist()) : null;
                 run(entry, result, existingId == null ? UUID.randomUUID().toString() : null, existingId, resources::createWithId);
             } catch (FhirException e) {
-                result.getResponse().setStatus(Integer.toString(e.status())).setOutcome(outcome(e.getMessage()));
+                refused(request.getEntry().get(i), result, e.status(), e.code(), e.getMessage());
             } catch (SmartRefusal e) {
-                result.getResponse().setStatus(Integer.toString(e.status())).setOutcome(outcome(e.getMessage()));
+                refused(request.getEntry().get(i), result, e.status(), e.code(), e.getMessage());
             }
         }
         return response;
+    }
+
+    /** A batch entry's refusal: its answer, and its audit event as if it had been a request of its own. */
+    private void refused(BundleEntryComponent entry, BundleEntryComponent result, int status, String code, String message) {
+        result.getResponse().setStatus(Integer.toString(status)).setOutcome(outcome(message));
+        HTTPVerb method = entry.getRequest().getMethod();
+        audit.refusedEntry(method == null ? "POST" : method.toCode(), entry.getRequest().getUrl() == null ? "" : entry.getRequest().getUrl(),
+                status, code);
     }
 
     /** How an entry's create is stored: at once (a batch) or with its writes left pending (a transaction). */

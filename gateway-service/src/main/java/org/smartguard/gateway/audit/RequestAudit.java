@@ -9,6 +9,7 @@ import org.smartguard.commons.audit.AuditEventBuilder;
 import org.smartguard.commons.audit.AuditEventType;
 import org.smartguard.commons.audit.AuditOutcome;
 import org.smartguard.commons.audit.AuditPublisher;
+import org.smartguard.commons.audit.RestInteractions;
 import org.smartguard.commons.jwt.ValidatedToken;
 import org.smartguard.commons.urls.PublicUrls;
 
@@ -55,13 +56,13 @@ public class RequestAudit {
     /** The request reached its service, which answered {@code status}. */
     public void forwarded(AuditedRequest request, int status) {
         AuditOutcome outcome = status >= 500 ? AuditOutcome.SERIOUS_FAILURE : status >= 400 ? AuditOutcome.MINOR_FAILURE : AuditOutcome.SUCCESS;
-        publish(describe(RestInteractions.of(request.method(), request.path(), fhirPrefix), request)
+        publish(describe(RestInteractions.of(request.method().name(), request.path(), fhirPrefix), request)
                 .outcome(outcome, "forwarded to " + request.route() + ": " + status).status(status));
     }
 
     /** The service could not be reached or did not answer: the gateway answered {@code status} (502, 504). */
     public void upstreamFailed(AuditedRequest request, int status, String code) {
-        publish(describe(RestInteractions.of(request.method(), request.path(), fhirPrefix), request)
+        publish(describe(RestInteractions.of(request.method().name(), request.path(), fhirPrefix), request)
                 .outcome(AuditOutcome.SERIOUS_FAILURE, code + " (" + status + ")").status(status));
     }
 
