@@ -2,7 +2,9 @@ package org.smartguard.fhir.search;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -13,6 +15,7 @@ import org.smartguard.fhir.TestAuthorityResource;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 
 @QuarkusTest
@@ -63,6 +66,26 @@ class EverythingTest {
         assertEquals(Set.of(lab, condition), everything(TestAuthority.patientToken(patient,
                 "patient/Observation.rs?category=http://terminology.hl7.org/CodeSystem/observation-category|laboratory "
                         + "patient/Condition.rs patient/Patient.r"), patient));
+    }
+
+    @Test
+    void everythingPagesThroughTheCompartmentWithoutGapsOrRepeats() {
+        String token = TestAuthority.patientToken(patient, "patient/*.rs");
+        List<String> seen = new ArrayList<>();
+        String next = "/fhir/Patient/" + patient + "/$everything?_count=1";
+        int pages = 0;
+        while (next != null) {
+            JsonPath page = given().auth().oauth2(token).urlEncodingEnabled(false).when().get(next)
+                    .then().statusCode(200).extract().jsonPath();
+            List<String> ids = page.getList("entry.resource.id");
+            assertTrue(ids.size() <= 1, "a page holds at most _count resources");
+            seen.addAll(ids);
+            String link = page.getString("link.find { it.relation == 'next' }.url");
+            next = link == null ? null : link.substring(link.indexOf("/fhir/"));
+            assertTrue(++pages <= 10, "the pages end");
+        }
+        assertEquals(4, seen.size(), "each resource once: " + seen);
+        assertEquals(Set.of(patient, vitals, lab, condition), Set.copyOf(seen));
     }
 
     @Test

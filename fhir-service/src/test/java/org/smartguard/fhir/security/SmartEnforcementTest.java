@@ -4,9 +4,11 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -149,6 +151,23 @@ class SmartEnforcementTest {
                 .when().get("/fhir/Observation/" + theirVitals).then().statusCode(404);
         given().auth().oauth2(TestAuthority.patientToken(mine, "patient/Observation.rs")).header("X-FHIR-Patient", theirs)
                 .when().get("/fhir/Observation/" + theirVitals).then().statusCode(403);
+    }
+
+    @Test
+    void patientHintNarrowsSearchesAndHistoryAndCannotWidenThem() {
+        String system = TestAuthority.systemToken("system/Observation.rs");
+        List<String> searched = given().auth().oauth2(system).header("X-FHIR-Patient", mine).when().get("/fhir/Observation?_count=100")
+                .then().statusCode(200).extract().jsonPath().getList("entry.resource.id");
+        assertEquals(Set.of(myVitals, myLab), Set.copyOf(searched));
+        List<String> history = given().auth().oauth2(system).header("X-FHIR-Patient", mine).when().get("/fhir/Observation/_history?_count=100")
+                .then().statusCode(200).extract().jsonPath().getList("entry.resource.id");
+        assertEquals(Set.of(myVitals, myLab), Set.copyOf(history));
+
+        String widening = given().auth().oauth2(TestAuthority.patientToken(mine, "patient/Observation.rs")).header("X-FHIR-Patient", theirs)
+                .when().get("/fhir/Observation?patient=" + theirs)
+                .then().statusCode(403).header("WWW-Authenticate", containsString("insufficient_scope"))
+                .body("issue[0].details.text", is("SG-FHIR-403-CONTEXT")).extract().asString();
+        assertFalse(widening.contains(theirVitals), "nothing of the other patient's");
     }
 
     @Test
