@@ -220,6 +220,9 @@ final class SearchPredicates {
         alternatives.add("(" + String.join(" AND ", conditions) + ")");
     }
 
+    /** Digits a searched number may have, before or after its point. */
+    private static final int MAX_NUMBER_DIGITS = 1000;
+
     private static void number(String column, String value, List<String> alternatives, List<Object> binds) {
         Prefixed prefixed = Prefixed.parse(value);
         BigDecimal number;
@@ -228,16 +231,25 @@ final class SearchPredicates {
         } catch (NumberFormatException e) {
             throw FhirException.badRequest("SG-FHIR-SEARCH-VALUE", "'" + prefixed.value() + "' is not a number");
         }
-        String operator = switch (prefixed.prefix()) {
-            case "eq", "ap" -> "=";
-            case "ne" -> "<>";
-            case "lt", "eb" -> "<";
-            case "le" -> "<=";
-            case "gt", "sa" -> ">";
-            case "ge" -> ">=";
+        if (Math.abs(number.scale()) > MAX_NUMBER_DIGITS || number.precision() > MAX_NUMBER_DIGITS) {
+            // beyond what PostgreSQL's numeric holds (and 1e-2147483647 would overflow the precision arithmetic)
+            throw FhirException.badRequest("SG-FHIR-SEARCH-VALUE", "'" + prefixed.value() + "' is out of range");
+        }
+        // FHIR's number rules: eq and ne within the precision the value was written with (100 is [99.5, 100.5),
+        // 100.0 is [99.95, 100.05)), ap within 10% of it (at least that precision)
+        BigDecimal half = BigDecimal.ONE.scaleByPowerOfTen(-number.scale()).divide(BigDecimal.valueOf(2));
+        BigDecimal tenth = number.abs().divide(BigDecimal.TEN).max(half);
+        String x = "x." + column;
+        switch (prefixed.prefix()) {
+            case "eq" -> add(alternatives, binds, "(" + x + " >= ? AND " + x + " < ?)", number.subtract(half), number.add(half));
+            case "ne" -> add(alternatives, binds, "(" + x + " < ? OR " + x + " >= ?)", number.subtract(half), number.add(half));
+            case "ap" -> add(alternatives, binds, "(" + x + " >= ? AND " + x + " <= ?)", number.subtract(tenth), number.add(tenth));
+            case "lt", "eb" -> add(alternatives, binds, x + " < ?", number);
+            case "le" -> add(alternatives, binds, x + " <= ?", number);
+            case "gt", "sa" -> add(alternatives, binds, x + " > ?", number);
+            case "ge" -> add(alternatives, binds, x + " >= ?", number);
             default -> throw FhirException.badRequest("SG-FHIR-SEARCH-VALUE", "unknown prefix " + prefixed.prefix());
-        };
-        add(alternatives, binds, "x." + column + " " + operator + " ?", number);
+        }
     }
 
     private static void add(List<String> alternatives, List<Object> binds, String sql, Object... values) {

@@ -12,6 +12,7 @@ import static org.smartguard.fhir.search.SearchFixtures.patient;
 import static org.smartguard.fhir.search.SearchFixtures.reference;
 import static org.smartguard.fhir.search.SearchFixtures.search;
 
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
@@ -91,6 +92,24 @@ class PrefixSearchTest {
         assertEquals(Set.of(low, half), risks("probability=le0.5"));
         assertEquals(Set.of(high), risks("probability=gt0.5"));
         assertEquals(Set.of(half, high), risks("probability=ge0.5"));
+    }
+
+    @Test
+    void equalityKeepsTheSearchedValuesPrecisionAndApproximationIsTenPercent() {
+        String exact = risk("0.52");
+        String near = risk("0.56");
+        String far = risk("0.7");
+        assertEquals(Set.of(exact), risks("probability=0.5"), "0.5 is [0.45, 0.55)");
+        assertEquals(Set.of(), risks("probability=0.50"), "0.50 is [0.495, 0.505)");
+        assertEquals(Set.of(exact), risks("probability=0.52"));
+        assertEquals(Set.of(near, far), risks("probability=ne0.5"));
+        assertEquals(Set.of(exact, near), risks("probability=ap0.55"), "within 10%: [0.495, 0.605]");
+        assertEquals(Set.of(fifteenth), observations("value-quantity=ap70"), "72 is within 10% of 70, 60 and 90 are not");
+        assertEquals(Set.of(fifteenth), observations("value-quantity=7.2e1"), "7.2e1 is [71.5, 72.5)");
+        for (String outOfRange : List.of("1e-2147483647", "1e5000", "ap1e-2147483647")) {
+            given().auth().oauth2(admin()).urlEncodingEnabled(false).when().get("/fhir/RiskAssessment?subject=Patient/" + subject
+                    + "&probability=" + outOfRange).then().statusCode(400).body("issue[0].details.text", is("SG-FHIR-SEARCH-VALUE"));
+        }
     }
 
     private String risk(String probability) {
