@@ -7,6 +7,8 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
 import org.smartguard.commons.audit.AuditEventBuilder;
 import org.smartguard.commons.audit.AuditEventType;
 import org.smartguard.commons.audit.AuditOutcome;
@@ -30,19 +32,21 @@ import io.vertx.core.http.HttpServerRequest;
 public class FhirAudit {
 
     public static final String OBSERVER = "fhir-service";
-    /** Where the FHIR API is served ({@code quarkus.rest.path}). */
-    private static final String FHIR_PATH = "/fhir";
 
     private final AuditPublisher publisher;
     private final PublicUrls urls;
     private final SmartContext context;
     private final CurrentVertxRequest current;
+    /** Where the FHIR API is served, for the interaction a refused request's path names. */
+    private final String fhirPath;
 
-    FhirAudit(AuditPublisher publisher, PublicUrls urls, SmartContext context, CurrentVertxRequest current) {
+    FhirAudit(AuditPublisher publisher, PublicUrls urls, SmartContext context, CurrentVertxRequest current,
+            @ConfigProperty(name = "quarkus.rest.path") String fhirPath) {
         this.publisher = publisher;
         this.urls = urls;
         this.context = context;
         this.current = current;
+        this.fhirPath = fhirPath;
     }
 
     public void record(AuditEventType type, AuditOutcome outcome, String code, List<String> resources, Collection<String> patients, String query) {
@@ -87,17 +91,23 @@ public class FhirAudit {
         return refusal(request.method().name(), request.path(), request.uri(), status, code);
     }
 
-    /** The refused entry of a batch bundle ({@code url} relative to the FHIR base, as the entry gives it), published now. */
+    /**
+     * The refused entry of a batch bundle ({@code url} relative to the FHIR base, as the entry gives it), published
+     * now. An entry without a method or url is recorded as the bundle's own {@code POST}: an operation.
+     */
     public void refusedEntry(String method, String url, int status, String code) {
-        if (context.tokenOrNull() != null) {
-            publishAll(List.of(refusal(method, FHIR_PATH + "/" + url.split("\\?", 2)[0], FHIR_PATH + "/" + url, status, code)));
+        if (context.tokenOrNull() == null) {
+            return;
         }
+        boolean named = method != null && url != null;
+        String uri = fhirPath + "/" + (named ? url : "");
+        publishAll(List.of(refusal(named ? method : "POST", uri.split("\\?", 2)[0], uri, status, code)));
     }
 
     private AuditEventBuilder refusal(String method, String path, String uri, int status, String code) {
         AuditOutcome outcome = status >= 500 ? AuditOutcome.SERIOUS_FAILURE : AuditOutcome.MINOR_FAILURE;
         String patient = context.token().patient();
-        return event(RestInteractions.of(method, path, FHIR_PATH), outcome, code + " (" + status + ")", List.of(),
+        return event(RestInteractions.of(method, path, fhirPath), outcome, code + " (" + status + ")", List.of(),
                 patient == null ? List.of() : List.of(patient), method + " " + uri, null, Map.of());
     }
 

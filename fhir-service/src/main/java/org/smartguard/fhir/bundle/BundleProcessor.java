@@ -133,8 +133,7 @@ public class BundleProcessor {
     private void refused(BundleEntryComponent entry, BundleEntryComponent result, int status, String code, String message) {
         result.getResponse().setStatus(Integer.toString(status)).setOutcome(outcome(message));
         HTTPVerb method = entry.getRequest().getMethod();
-        audit.refusedEntry(method == null ? "POST" : method.toCode(), entry.getRequest().getUrl() == null ? "" : entry.getRequest().getUrl(),
-                status, code);
+        audit.refusedEntry(method == null ? null : method.toCode(), entry.getRequest().getUrl(), status, code);
     }
 
     /** How an entry's create is stored: at once (a batch) or with its writes left pending (a transaction). */
